@@ -1,0 +1,21 @@
+"""usm-rules: checks service organisations' process definitions against the ten USM requirements."""
+
+from .api import check_paths
+from .catalog import CatalogError, load_catalog
+from .model import FileOutcome, Finding, Maturity, Result, Severity
+from .selection import SelectionError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CatalogError",
+    "FileOutcome",
+    "Finding",
+    "Maturity",
+    "Result",
+    "Severity",
+    "SelectionError",
+    "__version__",
+    "check_paths",
+    "load_catalog",
+]

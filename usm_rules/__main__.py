@@ -1,0 +1,5 @@
+"""``python -m usm_rules``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,109 @@
+"""Which files a run reads: YAML files under the given paths, in a stable order."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+YAML_SUFFIXES = (".yaml", ".yml")
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: a file path, stdin, or a path that cannot be read (with the reason)."""
+
+    display: str
+    path: Path | None
+    problem: str | None = None
+
+
+def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[Source]:
+    """Every YAML file under ``paths``, each once, sorted within each given folder.
+
+    Hidden folders are skipped, symlink loops are cut, and a path that does not exist is
+    returned as a source with a problem rather than dropped.
+    """
+    found: list[Source] = []
+    seen: set[str] = set()
+    for given in paths:
+        for source in _expand(given):
+            key = source.display if source.path is None else str(_real(source.path))
+            if key in seen or _excluded(source.display, exclude):
+                continue
+            seen.add(key)
+            found.append(source)
+    return found
+
+
+def _expand(given: str) -> list[Source]:
+    if given == STDIN:
+        return [Source("<stdin>", None)]
+    path = Path(given)
+    if path.is_dir():
+        return _walk(path)
+    if path.exists():
+        return [Source(_display(path), path)]
+    if path.is_symlink():
+        return [Source(_display(path), path, "broken symbolic link")]
+    return [Source(_display(path), path, "no such file or directory")]
+
+
+def _walk(root: Path) -> list[Source]:
+    files: list[Source] = []
+    visited: set[tuple[int, int]] = set()
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename or root)
+        files.append(Source(_display(where), where, f"cannot read folder: {error.strerror or error}"))
+
+    for folder, dirs, names in os.walk(root, followlinks=True, onerror=unreadable):
+        stat = os.stat(folder)
+        identity = (stat.st_dev, stat.st_ino)
+        if identity in visited:  # a symlink loop or a second way into the same folder
+            dirs[:] = []
+            continue
+        visited.add(identity)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(Source(_display(p), p) for p in _yaml_files(folder, names))
+    return sorted(files, key=lambda s: s.display)
+
+
+def _yaml_files(folder: str, names: list[str]) -> list[Path]:
+    return [Path(folder, n) for n in names if n.lower().endswith(YAML_SUFFIXES)]
+
+
+def _display(path: Path) -> str:
+    """The path as users see it: relative to the working folder when below it."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.getcwd()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def _excluded(display: str, patterns: tuple[str, ...]) -> bool:
+    from fnmatch import fnmatch
+
+    return any(fnmatch(display, pattern) or display.startswith(pattern.rstrip("/") + "/") for pattern in patterns)
+
+
+def read_source(source: Source, stdin: bytes | None = None) -> bytes | str:
+    """The bytes of a source, or a one-line reason why it cannot be read."""
+    if source.problem:
+        return source.problem
+    if source.path is None:
+        return stdin if stdin is not None else b""
+    try:
+        return source.path.read_bytes()
+    except IsADirectoryError:
+        return "is a directory"
+    except OSError as error:
+        return error.strerror or str(error)
