@@ -1,0 +1,127 @@
+"""JSON Schema validation of documents, every error at the line and column of its node.
+
+The only module that imports jsonschema. Schemas live in ``schemas/`` (draft 2020-12) and
+reference each other by bare file name, as editors do.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+from .loader import Document, LoadProblem
+from .resources import shipped
+
+ENVELOPE = "usm-v1.schema.json"
+KIND_SCHEMAS = {
+    "ProcessModel": "process-model.schema.json",
+    "Process": "process.schema.json",
+    "Practice": "practice.schema.json",
+    "Project": "project.schema.json",
+    "Procedure": "procedure.schema.json",
+    "WorkInstruction": "work-instruction.schema.json",
+}
+
+
+def schema_text(name: str) -> str:
+    """A shipped schema, as text, by file name."""
+    return (shipped("schemas") / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def _registry(folder: Path) -> Registry:
+    resources = [
+        (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8"))))
+        for path in sorted(folder.glob("*.schema.json"))
+    ]
+    return Registry().with_resources(resources)
+
+
+@lru_cache(maxsize=None)
+def validator_for(name: str) -> Draft202012Validator:
+    """A validator for one shipped schema, with every other shipped schema resolvable."""
+    folder = shipped("schemas")
+    schema = json.loads((folder / name).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, registry=_registry(folder))
+
+
+def validate_document(document: Document) -> list[LoadProblem]:
+    """Every schema error of one document (empty when it is valid), sorted by position."""
+    kind = document.data.get("kind")
+    name = KIND_SCHEMAS.get(kind, ENVELOPE) if isinstance(kind, str) else ENVELOPE
+    return locate_errors(validator_for(name).iter_errors(document.data), document)
+
+
+def locate_errors(errors: Iterable[ValidationError], document: Document) -> list[LoadProblem]:
+    problems = {p for error in errors for p in _problems(_deepest(error), document)}
+    return sorted(problems, key=lambda p: (p.line, p.column, p.message))
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """Inside anyOf/oneOf, the alternative that explains the failure best.
+
+    An alternative that fails only below the instance (a list whose third item is wrong) fits
+    the instance's shape, so its error is more useful than one that rejects the whole value.
+    """
+    while error.context:
+        inside = [e for e in error.context if e.relative_path]
+        error = best_match(inside or error.context)
+    return error
+
+
+def _problems(error: ValidationError, document: Document) -> list[LoadProblem]:
+    positions = document.positions
+    return [
+        LoadProblem("USM0006", f"{_describe(path)}: {message}",
+                    *(positions.key(path + key) if key is not None else positions.value(path)))
+        for path, key, message in _explain(error)
+    ]
+
+
+def _explain(error: ValidationError) -> list[tuple[tuple, tuple | None, str]]:
+    """(path of the instance, key path below it to point at or None for the value, message)."""
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        return [
+            (path, (key,), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+            for key in error.instance if key not in allowed
+        ]
+    if error.validator == "required":
+        return [(path, (), error.message)]
+    return [(path, None, _message(error))]
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "enum":
+        return f"{_short(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "type":
+        return f"{_short(error.instance)} is not of type {error.validator_value}"
+    if error.validator == "pattern":
+        return f"{_short(error.instance)} does not match {error.validator_value}"
+    return error.message
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(path: tuple) -> str:
+    """``spec.activities[2].name`` for a path; ``document`` for the root."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "document"
+
+
+def validate_data(name: str, data: Any) -> list[tuple[str, str]]:
+    """Schema errors of a data file with no positions (rule files, configuration): (key, problem)."""
+    errors = sorted(validator_for(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    return [(_describe(path), message) for error in errors for path, _, message in _explain(_deepest(error))]
