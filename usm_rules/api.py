@@ -1,0 +1,146 @@
+"""The library entry point: paths in, a :class:`~usm_rules.model.Result` out. Never prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .catalog import Catalog, Rule, load_catalog, render_message
+from .ceiling import maturity
+from .discovery import Source, discover, read_source
+from .engine import Crash, FactBatches, Match, run_rule
+from .facts import Fact, build_facts
+from .loader import Document, LoadProblem, load_bytes
+from .model import FileOutcome, Finding, Result, Severity
+from .selection import Selection
+from .validation import validate_document
+
+CRASH_RULE = "USM0010"
+
+
+@dataclass
+class _Input:
+    """What one file gave: its valid documents and its requirement-0 problems."""
+
+    source: Source
+    documents: list[Document]
+    invalid: int
+    problems: list[LoadProblem]
+
+
+def check_paths(
+    paths: Iterable[str | Path],
+    *,
+    rules: Iterable[str | Path] = (),
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    stdin: bytes | None = None,
+    catalog: Catalog | None = None,
+) -> Result:
+    """Check every YAML document under ``paths`` against the rule catalogue.
+
+    Raises :class:`~usm_rules.catalog.CatalogError` for a broken rule pack and
+    :class:`~usm_rules.selection.SelectionError` for an unknown ``select``/``ignore`` entry;
+    problems in the input files are findings, never exceptions.
+    """
+    catalog = catalog or load_catalog(rules)
+    selection = Selection(catalog, tuple(select), tuple(ignore))
+    inputs = [_read(source, stdin) for source in discover([str(p) for p in paths], tuple(exclude))]
+    documents = [doc for item in inputs for doc in item.documents]
+    facts = build_facts(documents)
+    findings = [_load_finding(catalog[p.rule], item.source.display, p) for item in inputs for p in item.problems]
+    findings += _run_rules([catalog[r] for r in selection.engine_rules()], facts, catalog)
+    findings = _deduplicate(f for f in findings if selection.keeps(f.rule))
+    processes = tuple(doc.data["metadata"]["name"] for doc in documents if doc.data["kind"] == "Process")
+    complete = not any(p.rule in _INCOMPLETE for item in inputs for p in item.problems) and not any(
+        f.rule == CRASH_RULE for f in findings
+    )
+    return Result(
+        findings=tuple(findings),
+        files=tuple(_outcome(item) for item in inputs),
+        documents=sum(len(item.documents) + item.invalid for item in inputs),
+        processes=processes,
+        maturity=maturity(findings, list(processes)),
+        complete=complete,
+    )
+
+
+_INCOMPLETE = {"USM0001", "USM0003", "USM0004", "USM0005", "USM0006", "USM0007", "USM0009"}
+
+
+def _read(source: Source, stdin: bytes | None) -> _Input:
+    raw = read_source(source, stdin)
+    if isinstance(raw, str):
+        return _Input(source, [], 0, [LoadProblem("USM0007", f"cannot read file: {raw}", 1, 1)])
+    loaded = load_bytes(source.display, raw)
+    valid, invalid, problems = [], 0, list(loaded.problems)
+    for document in loaded.documents:
+        errors = validate_document(document)
+        problems.extend(errors)
+        if errors:
+            invalid += 1
+        else:
+            valid.append(document)
+    return _Input(source, valid, invalid, problems)
+
+
+def _outcome(item: _Input) -> FileOutcome:
+    failed = any(p.rule in _INCOMPLETE for p in item.problems)
+    return FileOutcome(item.source.display, "error" if failed else "checked", len(item.documents) + item.invalid)
+
+
+def _load_finding(rule: Rule, file: str, problem: LoadProblem) -> Finding:
+    return _finding(rule, file, problem.line, problem.column, problem.message, "")
+
+
+def _finding(rule: Rule, file: str, line: int, column: int, message: str, subject: str) -> Finding:
+    return Finding(
+        file=file, line=line, column=column, rule=rule.id, name=rule.name, requirement=rule.requirement,
+        severity=rule.severity, confidence=rule.confidence, ceiling=rule.ceiling, message=message,
+        subject=subject,
+    )
+
+
+def _run_rules(rules: list[Rule], facts: list[Fact], catalog: Catalog) -> list[Finding]:
+    batches = FactBatches([fact.attrs for fact in facts])
+    findings: list[Finding] = []
+    for rule in rules:
+        outcome = run_rule(rule.id, rule.compiled, batches)
+        if isinstance(outcome, Crash):
+            findings.append(_crash(catalog, rule, outcome.problem))
+            continue
+        try:
+            findings.extend(_from_match(rule, match, facts) for match in outcome)
+        except Exception as error:  # a message template that does not fit the facts
+            findings.append(_crash(catalog, rule, f"{type(error).__name__}: {error}"))
+    return findings
+
+
+def _from_match(rule: Rule, match: Match, facts: list[Fact]) -> Finding:
+    bound = {alias: facts[fid - 1] for alias, fid in match.fids}
+    fact = bound[rule.report_fact]
+    line, column = fact.position(rule.report_at or "at")
+    message = render_message(rule.message, {alias: f.attrs for alias, f in bound.items()})
+    return _finding(rule, fact.file, line, column, message, fact.subject)
+
+
+def _crash(catalog: Catalog, rule: Rule, problem: str) -> Finding:
+    message = f"rule {rule.id} ({rule.name}) crashed and was skipped: {problem}; please report this"
+    return _finding(catalog[CRASH_RULE], rule.source, 1, 1, message, f"Rule/{rule.id}")
+
+
+def _deduplicate(findings: Iterable[Finding]) -> list[Finding]:
+    """Sorted, one finding per rule and place (a join can reach the same place twice)."""
+    seen: set[tuple] = set()
+    unique = []
+    for finding in sorted(findings):
+        key = (finding.file, finding.line, finding.column, finding.rule)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+__all__ = ["check_paths", "Severity"]

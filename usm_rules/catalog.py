@@ -1,0 +1,168 @@
+"""The rule catalogue: rule files read, validated against their schema, compiled, looked up.
+
+A broken rule file is a :class:`CatalogError` naming the file, the key and the problem; the
+CLI turns it into one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .conditions import Compiled, ConditionError, compile_condition
+from .facts import FACT_ATTRIBUTES, FACT_POSITIONS
+from .loader import load_bytes
+from .model import Severity
+from .resources import shipped
+from .validation import validate_data
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-zA-Z0-9]*)\.([a-zA-Z][a-zA-Z0-9]*)\}")
+
+
+class CatalogError(ValueError):
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: {key}: {problem}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    requirement: int
+    severity: Severity
+    confidence: str
+    ceiling: int | None
+    summary: str
+    message: str
+    rationale: str
+    remediation: str
+    reference: str
+    source: str
+    compiled: Compiled | None = None
+    report_fact: str = ""
+    report_at: str = ""
+    aliases: tuple[str, ...] = ()
+    examples: dict = field(default_factory=dict, compare=False, hash=False)
+    when: object = field(default="builtin", compare=False, hash=False)
+
+    @property
+    def builtin(self) -> bool:
+        return self.compiled is None
+
+
+class Catalog:
+    """All rules of a run, by id; names and aliases find them too."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules: dict[str, Rule] = {}
+        self._names: dict[str, str] = {}
+        for rule in sorted(rules, key=lambda r: r.id):
+            for handle in (rule.id, rule.name, *rule.aliases):
+                if handle in self._names:
+                    other = self.rules[self._names[handle]]
+                    raise CatalogError(rule.source, "id", f"'{handle}' is already used by {other.source}")
+                self._names[handle] = rule.id
+            self.rules[rule.id] = rule
+
+    def find(self, handle: str) -> Rule | None:
+        rule_id = self._names.get(handle) or self._names.get(handle.upper())
+        return self.rules.get(rule_id) if rule_id else None
+
+    def __iter__(self):
+        return iter(self.rules.values())
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+
+def load_catalog(extra_dirs: Iterable[str | Path] = ()) -> Catalog:
+    """The shipped rule pack plus any ``--rules`` folders."""
+    rules = list(load_pack(shipped("rules"), builtin_allowed=True))
+    for folder in extra_dirs:
+        rules.extend(load_pack(Path(folder), builtin_allowed=False))
+    return Catalog(rules)
+
+
+def load_pack(folder: Path, builtin_allowed: bool) -> list[Rule]:
+    if not folder.is_dir():
+        raise CatalogError(str(folder), "--rules", "is not a folder")
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not files:
+        raise CatalogError(str(folder), "--rules", "holds no rule file (*.yaml)")
+    return [load_rule(path, builtin_allowed) for path in files]
+
+
+def load_rule(path: Path, builtin_allowed: bool = False) -> Rule:
+    source = str(path)
+    data = _read(path)
+    problems = validate_data("rule.schema.json", data)
+    if problems:
+        key, problem = problems[0]
+        raise CatalogError(source, key, problem)
+    when = data["when"]
+    if when == "builtin" and not builtin_allowed:
+        raise CatalogError(source, "when", "'builtin' is reserved for the shipped requirement-0 rules")
+    if data["requirement"] > 0 and data.get("ceiling") is None:
+        raise CatalogError(source, "ceiling", "a rule for requirements 1-10 needs a ceiling (1-5)")
+    compiled = None if when == "builtin" else _compile(source, when)
+    report = data.get("report", {})
+    if compiled is not None:
+        _check_report(source, report, compiled)
+        _check_message(source, data["message"], compiled)
+    return Rule(
+        id=data["id"], name=data["name"], requirement=data["requirement"],
+        severity=Severity(data["severity"]), confidence=data["confidence"], ceiling=data.get("ceiling"),
+        summary=data["summary"], message=data["message"], rationale=data["rationale"].strip(),
+        remediation=data["remediation"].strip(), reference=data["reference"], source=source,
+        compiled=compiled, report_fact=report.get("fact", compiled.aliases[0][0] if compiled else ""),
+        report_at=report.get("at", ""), aliases=tuple(data.get("aliases", ())), examples=data.get("examples", {}),
+        when=when,
+    )
+
+
+def _read(path: Path) -> Any:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CatalogError(str(path), "file", error.strerror or str(error)) from None
+    loaded = load_bytes(str(path), raw)
+    if loaded.problems:
+        problem = loaded.problems[0]
+        raise CatalogError(str(path), f"line {problem.line}", problem.message)
+    if len(loaded.documents) != 1:
+        raise CatalogError(str(path), "file", "a rule file holds exactly one YAML document")
+    return loaded.documents[0].data
+
+
+def _compile(source: str, when: list) -> Compiled:
+    try:
+        return compile_condition(when)
+    except ConditionError as error:
+        raise CatalogError(source, error.key, error.problem) from None
+
+
+def _check_report(source: str, report: dict, compiled: Compiled) -> None:
+    aliases = dict(compiled.aliases)
+    fact = report.get("fact", compiled.aliases[0][0])
+    if fact not in aliases:
+        raise CatalogError(source, "report.fact", f"'{fact}' is not bound (bound: {', '.join(aliases)})")
+    places = FACT_POSITIONS[aliases[fact]]
+    if report.get("at", "at") not in places:
+        raise CatalogError(source, "report.at", f"{aliases[fact]} facts have no position '{report['at']}' "
+                                                f"(known: {', '.join(sorted(places))})")
+
+
+def _check_message(source: str, message: str, compiled: Compiled) -> None:
+    aliases = dict(compiled.aliases)
+    for alias, attribute in _PLACEHOLDER.findall(message):
+        if alias not in aliases:
+            raise CatalogError(source, "message", f"'{{{alias}.{attribute}}}': '{alias}' is not bound")
+        if attribute not in FACT_ATTRIBUTES[aliases[alias]]:
+            raise CatalogError(source, "message", f"'{{{alias}.{attribute}}}': {aliases[alias]} has no such attribute")
+
+
+def render_message(template: str, bound: dict[str, dict]) -> str:
+    """The message with each ``{alias.attribute}`` replaced by the matched fact's value."""
+    return _PLACEHOLDER.sub(lambda m: str(bound[m.group(1)][m.group(2)]), template)

@@ -1,0 +1,40 @@
+"""The maturity ceiling (SPEC section 5): the lowest ceiling among violated error rules."""
+
+from __future__ import annotations
+
+from .model import Finding, Limiter, Maturity, Severity
+
+LEVELS = {
+    1: "technology-driven",
+    2: "system-driven",
+    3: "service-driven",
+    4: "customer-driven",
+    5: "business-driven",
+}
+TOP = 5
+
+
+def maturity(findings: list[Finding], processes: list[str]) -> Maturity:
+    """The model's ceiling and each process's, from the findings that count.
+
+    Only errors with a ceiling lower it (suppressed findings are not passed in); warnings
+    are listed as "at risk". A process's own ceiling comes from findings on its subject.
+    """
+    limiting = [f for f in findings if f.severity is Severity.ERROR and f.ceiling is not None]
+    ceiling, limited_by = _lowest(limiting)
+    per_process = []
+    for name in processes:
+        prefix = f"Process/{name}"
+        own = [f for f in limiting if f.subject == prefix or f.subject.startswith(prefix + "/")]
+        own_ceiling, own_limits = _lowest(own)
+        per_process.append((name, own_ceiling, own_limits))
+    at_risk = sorted({f.rule for f in findings if f.severity is Severity.WARNING and f.ceiling is not None})
+    return Maturity(ceiling, LEVELS[ceiling], limited_by, tuple(per_process), tuple(at_risk))
+
+
+def _lowest(findings: list[Finding]) -> tuple[int, tuple[Limiter, ...]]:
+    if not findings:
+        return TOP, ()
+    ceiling = min(f.ceiling for f in findings)
+    rules = sorted({(f.rule, f.requirement) for f in findings if f.ceiling == ceiling})
+    return ceiling, tuple(Limiter(rule, requirement, ceiling) for rule, requirement in rules)

@@ -1,0 +1,136 @@
+"""The declarative ``when`` of a rule file, checked and compiled to durable-rules' JSON form.
+
+A condition is a list of patterns. ``{fact: Activity, as: a, where: {...}}`` binds a fact;
+``{none: {fact: ModelRef, where: {...}}}`` requires that no such fact exists. A test is a
+literal (equality), ``{ref: a.attr}`` (equality with a bound fact: an indexed join), or one
+of ``eq ne gt gte lt lte in`` with a literal or a ref.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .facts import FACT_ATTRIBUTES
+
+_OPERATORS = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
+# durable-rules takes a fact's ``id`` (with ``sid``) as its identity, and a second fact with
+# the same id is "already observed". Activity ids are not unique in bad input, so the
+# engine sees the attribute ``id`` as ``id_`` and every fact's identity is its fid.
+RESERVED = {"id": "id_", "sid": "sid_"}
+# durable-rules segfaults when a comparison with another fact (gt, ne, ... with a ref) is not
+# followed by an equality join in the same pattern (jruizgit/rules#381). The compiler puts
+# equality joins last and, where a pattern has none, adds one on this constant attribute,
+# which every fact carries with the value 1.
+JOIN_KEY = "j_"
+
+
+def engine_name(attribute: str) -> str:
+    return RESERVED.get(attribute, attribute)
+
+
+class ConditionError(ValueError):
+    """A condition that cannot be compiled; ``key`` names where in the rule file."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A condition ready for the engine: clauses, the bound aliases and the fact types used."""
+
+    clauses: tuple[dict, ...]
+    aliases: tuple[tuple[str, str], ...]  # (alias, fact type) of the positive patterns
+    positive_types: frozenset[str]
+    negated_types: frozenset[str]
+
+
+def compile_condition(when: list[dict]) -> Compiled:
+    bound: dict[str, str] = {}
+    clauses: list[dict] = []
+    negated: set[str] = set()
+    for index, pattern in enumerate(when):
+        key = f"when[{index}]"
+        if "none" in pattern:
+            body = pattern["none"]
+            negated.add(body["fact"])
+            clauses.append({f"n{index}$not": _match(body["fact"], body.get("where", {}), bound, f"{key}.none")})
+        else:
+            alias = pattern["as"]
+            if alias in bound:
+                raise ConditionError(f"{key}.as", f"alias '{alias}' is bound twice")
+            clauses.append({alias: _match(pattern["fact"], pattern.get("where", {}), bound, key)})
+            bound[alias] = pattern["fact"]
+    if not bound:
+        raise ConditionError("when", "needs at least one pattern that binds a fact with 'as'")
+    both = negated & set(bound.values())
+    if both:
+        raise ConditionError("when", f"fact type {sorted(both)[0]} is used both bound and under 'none'")
+    return Compiled(tuple(clauses), tuple(bound.items()), frozenset(bound.values()), frozenset(negated))
+
+
+def _match(fact: str, where: dict, bound: dict[str, str], key: str) -> dict:
+    tests = [{"type": fact}]
+    for attribute, test in where.items():
+        if attribute not in FACT_ATTRIBUTES[fact]:
+            known = ", ".join(sorted(FACT_ATTRIBUTES[fact]))
+            raise ConditionError(f"{key}.where.{attribute}", f"{fact} has no attribute '{attribute}' (known: {known})")
+        tests.extend(_tests(attribute, test, bound, f"{key}.where.{attribute}"))
+    tests = _joins_last(tests)
+    return tests[0] if len(tests) == 1 else {"$and": tests}
+
+
+def _joins_last(tests: list[dict]) -> list[dict]:
+    """Literal tests, then comparisons with other facts, then equality joins (see JOIN_KEY)."""
+    comparisons = [t for t in tests if _operator(t) in _OPERATORS.values() and _joined(t)]
+    equalities = [t for t in tests if not _operator(t).startswith("$") and _joined(t)]
+    literals = [t for t in tests if t not in comparisons and t not in equalities]
+    if comparisons and not equalities:
+        alias = next(iter(next(iter(comparisons[0].values())).values()))
+        equalities = [{JOIN_KEY: {next(iter(alias)): JOIN_KEY}}]
+    return literals + comparisons + equalities
+
+
+def _operator(test: dict) -> str:
+    return next(iter(test))
+
+
+def _joined(test: dict) -> bool:
+    """Whether a compiled test compares with another bound fact (``{alias: attribute}``)."""
+    value = next(iter(test.values()))
+    if _operator(test).startswith("$"):
+        value = next(iter(value.values())) if isinstance(value, dict) else None
+    return isinstance(value, dict)
+
+
+def _tests(attribute: str, test: Any, bound: dict[str, str], key: str) -> list[dict]:
+    attribute = engine_name(attribute)
+    if not isinstance(test, dict):
+        return [{attribute: test}]
+    compiled = []
+    for operator, operand in test.items():
+        if operator == "ref":
+            compiled.append({attribute: _reference(operand, bound, key)})
+        elif operator == "eq":
+            compiled.append({attribute: _value(operand, bound, key)})
+        elif operator == "in":
+            compiled.append({"$or": [{attribute: item} for item in operand]})
+        else:
+            compiled.append({_OPERATORS[operator]: {attribute: _value(operand, bound, key)}})
+    return compiled
+
+
+def _value(operand: Any, bound: dict[str, str], key: str) -> Any:
+    return _reference(operand["ref"], bound, key) if isinstance(operand, dict) else operand
+
+
+def _reference(ref: str, bound: dict[str, str], key: str) -> dict:
+    alias, attribute = ref.split(".", 1)
+    if alias not in bound:
+        raise ConditionError(key, f"'{ref}' refers to '{alias}', which no earlier pattern binds")
+    if attribute not in FACT_ATTRIBUTES[bound[alias]]:
+        raise ConditionError(key, f"'{ref}': {bound[alias]} has no attribute '{attribute}'")
+    return {alias: engine_name(attribute)}

@@ -1,0 +1,126 @@
+"""Runs compiled rules over facts in durable-rules. The only module that imports durable.
+
+Each rule gets its own ruleset on a private host per run, so rules are isolated (one that
+fails is reported by name, the others still run) and no global state leaks between runs.
+durable-rules' quirks are handled here and pinned by tests:
+
+- its ``Host`` starts timer threads that dispatch actions in the background; ours never does;
+- a fact no rule matches raises ``MessageNotHandledException``: expected, ignored;
+- a fact asserted twice raises ``MessageObservedException``, and durable takes a fact's
+  ``id`` as its identity: each fact's ``id`` is its unique ``fid`` (the attribute ``id`` is
+  renamed ``id_`` on the way in, see :func:`usm_rules.conditions.engine_name`);
+- a comparison with another fact must be followed by an equality join, or durable
+  segfaults: the compiler sees to it (:data:`usm_rules.conditions.JOIN_KEY`);
+- a ``none`` pattern only holds if the negated facts arrive first, so they are asserted first;
+- facts go in batches, serialised once per fact type, not once per rule;
+- ``delete_state`` segfaults, and ``delete_ruleset`` corrupts the next ruleset's memory, so
+  a run's rulesets are never deleted: each run leaks its rulesets' memory (about 4 MB for
+  the shipped samples), harmless for a command-line run and pinned by a test for repeats.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+import durable_rules_engine
+from durable.engine import Host
+
+from .conditions import JOIN_KEY, Compiled, engine_name
+
+BATCH = 500
+_NAMES = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One rule firing: the fid of each bound fact, by alias."""
+
+    rule: str
+    fids: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Crash:
+    rule: str
+    problem: str
+
+
+class _PrivateHost(Host):
+    """A host without the background dispatch threads: actions run when we drain them."""
+
+    def _run(self) -> None:
+        return None
+
+
+class FactBatches:
+    """Facts grouped by type and serialised once, ready for any number of rulesets."""
+
+    def __init__(self, facts: list[dict]) -> None:
+        by_type: dict[str, list[dict]] = {}
+        for fact in facts:
+            visible = {engine_name(name): value for name, value in fact.items()}
+            visible["id"] = fact["fid"]
+            visible[JOIN_KEY] = 1
+            by_type.setdefault(fact["type"], []).append(visible)
+        self._batches = {
+            kind: [json.dumps(items[i:i + BATCH], ensure_ascii=False) for i in range(0, len(items), BATCH)]
+            for kind, items in by_type.items()
+        }
+
+    def of(self, kinds: frozenset[str]) -> list[str]:
+        return [batch for kind in sorted(kinds) for batch in self._batches.get(kind, ())]
+
+
+def run_rule(rule_id: str, compiled: Compiled, batches: FactBatches) -> list[Match] | Crash:
+    """Every match of one rule, or the reason it could not run."""
+    matches: list[Match] = []
+    aliases = [alias for alias, _ in compiled.aliases]
+    failures: list[str] = []
+
+    def record(closure) -> None:
+        try:
+            message = closure._m
+            matches.append(Match(rule_id, tuple((alias, message[alias]["fid"]) for alias in aliases)))
+        except Exception as error:  # never let an action raise inside durable
+            failures.append(f"{type(error).__name__}: {error}")
+
+    name = f"{rule_id}-{next(_NAMES)}"
+    try:
+        host = _PrivateHost()
+        host.register_rulesets({name: {"match": {"all": list(compiled.clauses), "run": record}}})
+        ruleset = host.get_ruleset(name)
+    except Exception as error:
+        return Crash(rule_id, f"the engine rejected the rule: {error}")
+    try:
+        for stage in (compiled.negated_types, compiled.positive_types):
+            for batch in batches.of(stage):
+                _assert_batch(ruleset, batch)
+            _drain(ruleset)
+    except Exception as error:
+        return Crash(rule_id, f"{type(error).__name__}: {error}")
+    if failures:
+        return Crash(rule_id, failures[0])
+    return matches
+
+
+def _assert_batch(ruleset, batch: str) -> None:
+    code = durable_rules_engine.assert_facts(ruleset._handle, batch)[0]
+    if code == 2:  # MessageObserved: a fact asserted twice (fids make this a bug)
+        raise RuntimeError("a fact was asserted twice")
+
+
+def _drain(ruleset) -> None:
+    """Run every pending action now, in this thread; an engine error is raised, not lost."""
+    errors: list = []
+
+    def done(error, state) -> None:
+        if error:
+            errors.append(error)
+
+    while not errors:
+        pending = durable_rules_engine.start_action(ruleset._handle)
+        if not pending:
+            return
+        ruleset._flush_actions(json.loads(pending[0]), {"message": json.loads(pending[1])}, pending[2], done)
+    raise RuntimeError(f"the engine failed while running actions: {errors[0]}")

@@ -1,0 +1,247 @@
+"""Documents to facts: flat records the rule engine matches, each knowing where it stands.
+
+A fact is a flat dict of strings, numbers and booleans (what the engine sees). Its subject and
+the positions a rule may point at stay on the Python side, keyed by the fact's ``fid``, so the
+engine's joins stay cheap and positions stay exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import predicates as p
+from .loader import Document
+
+Position = tuple[int, int]
+
+_COMMON = ("type", "fid")
+FACT_ATTRIBUTES: dict[str, frozenset[str]] = {
+    kind: frozenset(_COMMON + names)
+    for kind, names in {
+        "Document": ("kind", "name"),
+        "Model": ("name", "managementSystem"),
+        "ModelRef": ("model", "process", "role"),
+        "Process": (
+            "name", "title", "model", "hasPurpose", "hasOutput", "output", "outputKey", "recipient",
+            "hasTrigger", "hasCountedAs", "hasControl", "hasManager", "hasSteering", "hasInforming",
+            "informsImprovement", "informsAccountability", "titleNoun", "titleBareVerb", "titleArea",
+            "titleInternal",
+        ),
+        "Activity": (
+            "process", "id", "name", "order", "normName", "nearKey", "whoHowKey", "conditionKey",
+            "nextCount", "roleTerm", "toolTerm", "conditionTerm",
+        ),
+        "Edge": ("process", "source", "target", "sourceOrder"),
+        "SubProcess": ("process", "name", "ownKey"),
+        "SubStep": ("process", "subprocess", "activity"),
+        "MappedActivity": ("ownerKind", "owner", "id", "name", "mapsTo"),
+        "Project": ("name", "follows"),
+        "Follows": ("project", "process"),
+        "Routine": ("kind", "name", "process"),
+        "RoutineStep": ("kind", "owner", "activity", "hasRaci", "accountable"),
+    }.items()
+}
+
+
+# The places, beside the fact's own node ("at"), that a rule's ``report.at`` may point at.
+FACT_POSITIONS: dict[str, frozenset[str]] = {
+    kind: frozenset(("at",) + names)
+    for kind, names in {
+        "Document": (), "Model": (), "ModelRef": (), "Edge": (), "SubStep": (), "Follows": (),
+        "Process": ("title", "spec", "output", "recipient", "model", "control", "informing"),
+        "Activity": ("name", "whoHowKey", "conditionKey", "next", "roleTerm", "toolTerm", "conditionTerm"),
+        "SubProcess": ("ownKey",),
+        "MappedActivity": ("mapsTo",),
+        "Project": ("spec", "follows"),
+        "Routine": ("process",),
+        "RoutineStep": ("raci",),
+    }.items()
+}
+
+
+@dataclass
+class Fact:
+    """One fact: what the engine matches (``attrs``) and where findings about it point."""
+
+    attrs: dict[str, Any]
+    subject: str
+    file: str
+    positions: dict[str, Position] = field(default_factory=dict)
+
+    def position(self, name: str) -> Position:
+        return self.positions.get(name) or self.positions["at"]
+
+
+class FactBuilder:
+    """Collects the facts of all valid documents; ``fid`` numbers them in reading order."""
+
+    def __init__(self) -> None:
+        self.facts: list[Fact] = []
+
+    def add(self, document: Document, kind: str, subject: str, attrs: dict[str, Any],
+            at: tuple, **positions: tuple) -> None:
+        index = document.positions
+        assert set(positions) <= FACT_POSITIONS[kind], f"{kind} facts point at {sorted(positions)}"
+        located = {"at": index.value(at)}
+        for name, path in positions.items():
+            located[name] = index.key(path[1:]) if path and path[0] == "key" else index.value(path)
+        attrs = {"type": kind, "fid": len(self.facts) + 1, **attrs}
+        assert set(attrs) == FACT_ATTRIBUTES[kind], f"{kind} facts carry {sorted(attrs)}"
+        self.facts.append(Fact(attrs, subject, document.file, located))
+
+    def document(self, document: Document) -> None:
+        data = document.data
+        kind, name = data["kind"], data["metadata"]["name"]
+        self.add(document, "Document", f"{kind}/{name}", {"kind": kind, "name": name},
+                 ("metadata", "name"))
+        builder = _BUILDERS.get(kind)
+        if builder is not None:
+            builder(self, document, name, data["spec"])
+
+
+def build_facts(documents: list[Document]) -> list[Fact]:
+    builder = FactBuilder()
+    for document in documents:
+        builder.document(document)
+    return builder.facts
+
+
+def _model(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
+    subject = f"ProcessModel/{name}"
+    b.add(doc, "Model", subject, {"name": name, "managementSystem": spec.get("managementSystem", "")},
+          ("metadata", "name"))
+    for i, process in enumerate(spec.get("processes", [])):
+        b.add(doc, "ModelRef", f"{subject}/processes/{process}",
+              {"model": name, "process": process, "role": "member"}, ("spec", "processes", i))
+    for i, fork in enumerate(spec.get("forks", [])):
+        for end in ("from", "to"):
+            b.add(doc, "ModelRef", f"{subject}/forks/{fork['from']}->{fork['to']}/{end}",
+                  {"model": name, "process": fork[end], "role": "fork"}, ("spec", "forks", i, end))
+    for i, flow in enumerate(spec.get("workflows", [])):
+        for j, process in enumerate(flow["path"]):
+            b.add(doc, "ModelRef", f"{subject}/workflows/{flow['name']}/{j}",
+                  {"model": name, "process": process, "role": "workflow"}, ("spec", "workflows", i, "path", j))
+
+
+def _process(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
+    title = doc.data["metadata"].get("title") or name
+    title_path = ("metadata", "title") if "title" in doc.data["metadata"] else ("metadata", "name")
+    control = spec.get("control")
+    informing = (control or {}).get("informing", [])
+    purposes = {item.get("purpose") for item in informing}
+    output = spec.get("output", "")
+    noun = p.nominal_reason(title)
+    attrs = {
+        "name": name, "title": title, "model": spec.get("model", ""),
+        "hasPurpose": bool(spec.get("purpose")), "hasOutput": bool(output), "output": output,
+        "outputKey": " ".join(p.words(output)), "recipient": spec.get("outputRecipient", ""),
+        "hasTrigger": bool(spec.get("trigger")), "hasCountedAs": bool(spec.get("countedAs")),
+        "hasControl": control is not None, "hasManager": bool((control or {}).get("manager")),
+        "hasSteering": bool((control or {}).get("steering")), "hasInforming": bool(informing),
+        "informsImprovement": "improvement" in purposes, "informsAccountability": "accountability" in purposes,
+        "titleNoun": noun, "titleBareVerb": p.is_bare_verb(title),
+        "titleArea": p.area_of_attention(title), "titleInternal": p.provider_internal(title),
+    }
+    subject = f"Process/{name}"
+    b.add(doc, "Process", subject, attrs, ("metadata", "name"), title=title_path,
+          spec=("key", "spec"), output=("spec", "output"), recipient=("spec", "outputRecipient"),
+          model=("spec", "model"), control=("key", "spec", "control"),
+          informing=("key", "spec", "control", "informing"))
+    activities = spec.get("activities", [])
+    order = {a["id"]: i for i, a in enumerate(activities)}
+    for i, activity in enumerate(activities):
+        _activity(b, doc, name, i, activity, order)
+    for i, sub in enumerate(spec.get("subprocesses", [])):
+        _subprocess(b, doc, name, i, sub)
+
+
+def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dict, order: dict) -> None:
+    base = ("spec", "activities", i)
+    subject = f"Process/{process}/activities/{activity['id']}"
+    who = next((k for k in activity if k.lower() in p.WHO_HOW_KEYS), "")
+    condition = next((k for k in activity if k.lower() in p.CONDITION_KEYS), "")
+    nexts = activity.get("next", [])
+    nexts = [nexts] if isinstance(nexts, str) else nexts
+    texts = [(field, activity[field]) for field in ("name", "description") if isinstance(activity.get(field), str)]
+    role, role_at = _first_term(texts, p.role_term)
+    tool, tool_at = _first_term(texts, p.tool_term)
+    cond, cond_at = _first_term(texts, p.condition_term)
+    attrs = {
+        "process": process, "id": activity["id"], "name": activity["name"], "order": i,
+        "normName": p.normalised_name(activity["name"]), "nearKey": p.near_key(activity["name"]),
+        "whoHowKey": who, "conditionKey": condition, "nextCount": len(nexts),
+        "roleTerm": role, "toolTerm": tool, "conditionTerm": cond,
+    }
+    b.add(doc, "Activity", subject, attrs, base + ("id",), name=base + ("name",),
+          whoHowKey=("key",) + base + (who,), conditionKey=("key",) + base + (condition,),
+          next=("key",) + base + ("next",), roleTerm=base + (role_at,), toolTerm=base + (tool_at,),
+          conditionTerm=base + (cond_at,))
+    single = isinstance(activity.get("next"), str)
+    for j, target in enumerate(nexts):
+        at = base + ("next",) if single else base + ("next", j)
+        b.add(doc, "Edge", f"{subject}/next/{target}",
+              {"process": process, "source": activity["id"], "target": target, "sourceOrder": i}, at)
+
+
+def _first_term(texts: list[tuple[str, str]], find: Any) -> tuple[str, str]:
+    for field_name, text in texts:
+        term = find(text)
+        if term:
+            return term, field_name
+    return "", "name"
+
+
+def _subprocess(b: FactBuilder, doc: Document, process: str, i: int, sub: dict) -> None:
+    base = ("spec", "subprocesses", i)
+    own = next((k for k in ("output", "trigger") if k in sub), "")
+    subject = f"Process/{process}/subprocesses/{sub['name']}"
+    b.add(doc, "SubProcess", subject, {"process": process, "name": sub["name"], "ownKey": own},
+          base + ("name",), ownKey=("key",) + base + (own,))
+    for j, activity in enumerate(sub["activities"]):
+        b.add(doc, "SubStep", f"{subject}/activities/{activity}",
+              {"process": process, "subprocess": sub["name"], "activity": activity}, base + ("activities", j))
+
+
+def _mapped(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
+    kind = doc.data["kind"]
+    for i, activity in enumerate(spec.get("activities", [])):
+        base = ("spec", "activities", i)
+        b.add(doc, "MappedActivity", f"{kind}/{name}/activities/{activity['id']}",
+              {"ownerKind": kind, "owner": name, "id": activity["id"], "name": activity["name"],
+               "mapsTo": activity.get("mapsTo", "")}, base + ("id",), mapsTo=base + ("mapsTo",))
+
+
+def _project(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
+    follows = spec.get("follows")
+    state = "missing" if follows is None else ("empty" if not follows else "some")
+    b.add(doc, "Project", f"Project/{name}", {"name": name, "follows": state}, ("metadata", "name"),
+          spec=("key", "spec"), follows=("key", "spec", "follows"))
+    for i, process in enumerate(follows or []):
+        b.add(doc, "Follows", f"Project/{name}/follows/{process}", {"project": name, "process": process},
+              ("spec", "follows", i))
+    _mapped(b, doc, name, spec)
+
+
+def _routine(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
+    kind = doc.data["kind"]
+    b.add(doc, "Routine", f"{kind}/{name}", {"kind": kind, "name": name, "process": spec.get("process", "")},
+          ("metadata", "name"), process=("spec", "process"))
+    for i, step in enumerate(spec["steps"]):
+        base = ("spec", "steps", i)
+        raci = step.get("raci", {})
+        accountable = sum(1 for letter in raci.values() if letter == "A")
+        b.add(doc, "RoutineStep", f"{kind}/{name}/steps/{i + 1}",
+              {"kind": kind, "owner": name, "activity": step["activity"], "hasRaci": "raci" in step,
+               "accountable": accountable}, base + ("activity",), raci=("key",) + base + ("raci",))
+
+
+_BUILDERS = {
+    "ProcessModel": _model,
+    "Process": _process,
+    "Practice": _mapped,
+    "Project": _project,
+    "Procedure": _routine,
+    "WorkInstruction": _routine,
+}
+
