@@ -1,0 +1,22 @@
+"""Whether a result passes the CI gates (SPEC section 6): the exit code and why."""
+
+from __future__ import annotations
+
+from .model import Result, Severity
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def failing(result: Result, fail_on: str = "error", min_maturity: int = 1) -> list[str]:
+    """Reasons the run fails its gates; an empty list means exit 0."""
+    reasons = []
+    if fail_on != "never":
+        threshold = Severity(fail_on).rank
+        count = sum(1 for f in result.findings if f.severity.rank >= threshold)
+        if count:
+            reasons.append(f"{count} finding(s) at or above {fail_on}")
+    ceiling = result.maturity.ceiling
+    if ceiling < min_maturity:
+        held = ", ".join(f"{l.rule} (requirement {l.requirement})" for l in result.maturity.limited_by)
+        reasons.append(f"maturity ceiling {ceiling} is below --min-maturity {min_maturity}; held down by {held}")
+    return reasons

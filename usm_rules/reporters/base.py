@@ -1,0 +1,57 @@
+"""The reporter plugin interface: a lifecycle of start, one call per file, finish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TextIO
+
+from ..catalog import Catalog
+from ..model import FileOutcome, Finding, Result
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every reporter may need beyond the result: the tool and the rules in force."""
+
+    tool: str
+    version: str
+    catalog: Catalog
+
+
+class Reporter:
+    """Subclasses set ``name`` and ``description`` and override the hooks they need.
+
+    The run calls :meth:`start`, then :meth:`file` once per input file in order with that
+    file's findings, then :meth:`finish` with the whole result. Output goes to ``stream``.
+    """
+
+    name = ""
+    description = ""
+
+    def __init__(self, stream: TextIO, context: Context) -> None:
+        self.stream = stream
+        self.context = context
+
+    def start(self) -> None:
+        """Called once before any file."""
+
+    def file(self, outcome: FileOutcome, findings: list[Finding]) -> None:
+        """Called once per input file, in order, with the findings located in it."""
+
+    def finish(self, result: Result) -> None:
+        """Called once after every file."""
+
+
+def report(reporter: Reporter, result: Result) -> None:
+    """Drive a reporter through its lifecycle for one result."""
+    by_file: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_file.setdefault(finding.file, []).append(finding)
+    reporter.start()
+    known = set()
+    for outcome in result.files:
+        known.add(outcome.path)
+        reporter.file(outcome, by_file.get(outcome.path, []))
+    for path in sorted(set(by_file) - known):  # findings outside input files, e.g. a crashed rule
+        reporter.file(FileOutcome(path, "checked"), by_file[path])
+    reporter.finish(result)

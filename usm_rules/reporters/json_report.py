@@ -1,0 +1,64 @@
+"""``json``: the machine contract of SPEC section 6, one object."""
+
+from __future__ import annotations
+
+import json
+
+from ..ceiling import LEVELS
+from ..model import Limiter, Result, Severity
+from ..requirements import REQUIREMENTS
+from .base import Reporter
+
+
+class JsonReporter(Reporter):
+    name = "json"
+    description = "one JSON object: tool, summary, maturity, findings, requirements, files"
+
+    def finish(self, result: Result) -> None:
+        json.dump(self.document(result), self.stream, indent=2, ensure_ascii=False)
+        self.stream.write("\n")
+
+    def document(self, result: Result) -> dict:
+        return {
+            "tool": {"name": self.context.tool, "version": self.context.version},
+            "summary": {
+                "files": len(result.files),
+                "documents": result.documents,
+                "processes": len(result.processes),
+                "errors": result.count(Severity.ERROR),
+                "warnings": result.count(Severity.WARNING),
+                "infos": result.count(Severity.INFO),
+                "complete": result.complete,
+            },
+            "maturity": maturity_block(result),
+            "findings": [f.to_dict() for f in result.findings],
+            "requirements": requirement_rows(result),
+            "files": [{"path": f.path, "status": f.status, "documents": f.documents} for f in result.files],
+        }
+
+
+def _limits(limits: tuple[Limiter, ...]) -> list[dict]:
+    return [{"rule": l.rule, "requirement": l.requirement, "ceiling": l.ceiling} for l in limits]
+
+
+def maturity_block(result: Result) -> dict:
+    m = result.maturity
+    return {
+        "ceiling": m.ceiling,
+        "level": m.level,
+        "limitedBy": _limits(m.limited_by),
+        "atRisk": list(m.at_risk),
+        "processes": [
+            {"name": name, "ceiling": ceiling, "level": LEVELS[ceiling], "limitedBy": _limits(limits)}
+            for name, ceiling, limits in m.processes
+        ],
+    }
+
+
+def requirement_rows(result: Result) -> list[dict]:
+    rows = []
+    for number, title in REQUIREMENTS.items():
+        found = [f for f in result.findings if f.requirement == number]
+        status = "fail" if any(f.severity is Severity.ERROR for f in found) else ("warn" if found else "pass")
+        rows.append({"number": number, "title": title, "status": status, "findings": len(found)})
+    return rows

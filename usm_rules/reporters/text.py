@@ -1,0 +1,45 @@
+"""``text``: one line per finding, as compilers print them, then a summary."""
+
+from __future__ import annotations
+
+from ..model import FileOutcome, Finding, Result, Severity
+from .base import Reporter
+
+
+class TextReporter(Reporter):
+    name = "text"
+    description = "file:line:col: severity rule name message, then a summary (default)"
+
+    def file(self, outcome: FileOutcome, findings: list[Finding]) -> None:
+        for f in findings:
+            self.stream.write(f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.name} {f.message}\n")
+
+    def finish(self, result: Result) -> None:
+        self.stream.write(summary_line(result) + "\n")
+        self.stream.write(ceiling_line(result) + "\n")
+
+
+def plural(count: int, noun: str, many: str = "") -> str:
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+def summary_line(result: Result) -> str:
+    counts = ", ".join(plural(result.count(s), s.value) for s in Severity)
+    unread = sum(1 for f in result.files if f.status == "error")
+    text = (f"{counts} in {plural(len(result.files), 'file')} "
+            f"({plural(result.documents, 'document')}, {plural(len(result.processes), 'process', 'processes')})")
+    if unread:
+        text += f"; {plural(unread, 'file')} could not be fully read: result incomplete"
+    return text
+
+
+def ceiling_line(result: Result) -> str:
+    m = result.maturity
+    if not m.limited_by:
+        text = f"Maturity ceiling {m.ceiling} ({m.level}): process design does not limit maturity"
+    else:
+        held = ", ".join(f"{l.rule} (requirement {l.requirement})" for l in m.limited_by)
+        text = f"Maturity ceiling {m.ceiling} ({m.level}), held by {held}"
+    if m.at_risk:
+        text += f"; at risk: {', '.join(m.at_risk)}"
+    return text
