@@ -1,0 +1,44 @@
+"""Shared helpers: write small YAML trees into a temporary folder and check them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import usm_rules
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "sample_processes"
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    """Write ``{relative path: YAML text}`` below a fresh working folder; return a checker."""
+    monkeypatch.chdir(tmp_path)
+
+    def write(files: dict[str, str | bytes]) -> Path:
+        for name, content in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(dedent(content), encoding="utf-8")
+        return tmp_path
+
+    return write
+
+
+def located(result, rule: str | None = None) -> list[tuple[str, int, int, str]]:
+    """(file, line, column, rule) of each finding, optionally of one rule only."""
+    return [(f.file, f.line, f.column, f.rule) for f in result.findings if rule in (None, f.rule)]
+
+
+def check(*paths: str, **options):
+    return usm_rules.check_paths(list(paths) or ["."], **options)

@@ -1,0 +1,103 @@
+"""Rule packs: the shipped catalogue, custom packs, selection, and broken packs as exit 2."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, check, dedent, located
+
+from usm_rules import CatalogError, load_catalog
+from usm_rules.cli import cli
+from usm_rules.ruledocs import rendered
+
+CUSTOM = """\
+id: ACME001
+name: activity-without-description
+requirement: 1
+severity: info
+confidence: exact
+ceiling: 5
+summary: Every activity carries a short description.
+when:
+  - fact: Activity
+    as: a
+    where:
+      name: {ne: ""}
+      process: recover
+message: "activity '{a.name}' of {a.process}: our house style wants a description"
+rationale: House style.
+remediation: Add a description.
+reference: ACME handbook
+"""
+PROCESS = """\
+apiVersion: usm/v1
+kind: Process
+metadata: {name: recover}
+spec:
+  activities:
+    - {id: rec-1, name: Register the failure}
+"""
+
+
+def test_ids_names_and_requirements_are_unique_and_complete():
+    catalog = load_catalog()
+    assert len({r.name for r in catalog}) == len(list(catalog))
+    for rule in catalog:
+        assert rule.rationale and rule.remediation and rule.reference and rule.summary
+        assert rule.id.startswith(f"USM{rule.requirement:02d}")
+
+
+def test_a_custom_pack_adds_rules_without_python(tree):
+    tree({"pack/acme.yaml": CUSTOM, "p.yaml": PROCESS})
+    result = check("p.yaml", rules=["pack"])
+    assert ("p.yaml", 6, 12, "ACME001") in located(result)
+    finding = next(f for f in result.findings if f.rule == "ACME001")
+    assert finding.message == "activity 'Register the failure' of recover: our house style wants a description"
+
+
+@pytest.mark.parametrize(("change", "key", "problem"), [
+    (("severity: info", "severity: fatal"), "severity", "is not one of error, warning, info"),
+    (("      process: recover", "      proces: recover"), "when[0].where.proces", "Activity has no attribute 'proces'"),
+    (("'{a.name}'", "'{b.name}'"), "message", "'b' is not bound"),
+    (("id: ACME001", "id: USM0101"), "id", "'USM0101' is already used by"),
+    (("when:\n", "when: builtin\nx:\n"), "document", "unknown key 'x'"),
+    (("ceiling: 5\n", ""), "ceiling", "needs a ceiling"),
+])
+def test_a_broken_pack_is_exit_2_naming_file_key_and_problem(tree, change, key, problem):
+    tree({"pack/acme.yaml": CUSTOM.replace(*change), "p.yaml": PROCESS})
+    result = CliRunner().invoke(cli, ["check", "--rules", "pack", "p.yaml"])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith(f"usm-rules: error: pack/acme.yaml: {key}")
+    assert problem in lines[0]
+
+
+def test_a_pack_that_is_not_yaml_is_exit_2(tree):
+    tree({"pack/acme.yaml": "id: [unclosed\n", "p.yaml": PROCESS})
+    result = CliRunner().invoke(cli, ["check", "--rules", "pack", "p.yaml"])
+    assert result.exit_code == 2 and result.stderr.startswith("usm-rules: error: pack/acme.yaml: line 2")
+
+
+def test_missing_pack_folder_is_exit_2(tree):
+    tree({"p.yaml": PROCESS})
+    result = CliRunner().invoke(cli, ["check", "--rules", "nowhere", "p.yaml"])
+    assert result.exit_code == 2 and "nowhere: --rules: is not a folder" in result.stderr
+
+
+def test_select_and_ignore_by_id_name_and_requirement(tree):
+    tree({"p.yaml": PROCESS.replace("Register the failure", "Service desk registers the failure")})
+    all_rules = {f.rule for f in check().findings}
+    assert {"USM0102", "USM0301", "USM1001"} <= all_rules
+    assert {f.rule for f in check(select=["R1"]).findings} == {"USM0102"}
+    assert {f.rule for f in check(select=["role-in-text,USM0301"]).findings} == {"USM0102", "USM0301"}
+    assert "USM0102" not in {f.rule for f in check(ignore=["R1"]).findings}
+    assert {f.rule for f in check(select=["R3"], ignore=["USM0302"]).findings} == {"USM0301"}
+
+
+def test_generated_rule_docs_are_up_to_date():
+    folder = REPO / "docs" / "rules"
+    expected = rendered(load_catalog())
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
+    stale = sorted(name for name in expected.keys() | on_disk.keys() if expected.get(name) != on_disk.get(name))
+    assert stale == [], "run `usm-rules docs docs/rules` and commit the result"

@@ -1,0 +1,222 @@
+"""The command line: exit codes, the JSON contract, stdin, schema/rules/explain."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, SAMPLES
+
+from usm_rules import cli as cli_module
+from usm_rules.cli import cli
+
+CLEAN = """\
+apiVersion: usm/v1
+kind: ProcessModel
+metadata: {name: usm}
+spec:
+  managementSystem: Example
+  processes: [recover]
+---
+apiVersion: usm/v1
+kind: Process
+metadata: {name: recover, title: Recover}
+spec:
+  model: usm
+  purpose: Restore the agreed service after a failure.
+  output: A restored service
+  outputRecipient: customer
+  trigger: incident
+  countedAs: restored service
+  activities:
+    - {id: rec-1, name: Register the failure, next: rec-2}
+    - {id: rec-2, name: Restore the service}
+  control:
+    manager: Recover process manager
+    steering: [Agree the restore sequence with the coordinators]
+    informing:
+      - {measure: restore time, purpose: improvement}
+      - {measure: restores within agreed time, purpose: accountability}
+"""
+WARNING_ONLY = CLEAN.replace("Register the failure", "Register the failure in the portal")
+BROKEN = "apiVersion: usm/v1\nkind: Process\nmetadata: {name: x\n"
+
+
+def run(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=stdin)
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def write(**files: str):
+        for name, text in files.items():
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        return tmp_path
+
+    return write
+
+
+def test_clean_input_exits_0_with_a_summary(folder):
+    folder(**{"model.yaml": CLEAN})
+    result = run("check", ".")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "0 errors, 0 warnings, 0 infos in 1 file (2 documents, 1 process)",
+        "Maturity ceiling 5 (business-driven): process design does not limit maturity",
+    ]
+
+
+def test_errors_exit_1_and_print_compiler_style_lines(folder):
+    folder(**{"model.yaml": CLEAN, "bad.yaml": BROKEN})
+    result = run("check", ".")
+    assert result.exit_code == 1
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("bad.yaml:4:1: error USM0001 yaml-syntax YAML syntax error:")
+    assert "usm-rules: fail: 1 finding(s) at or above error" in result.stderr
+
+
+def test_fail_on_controls_warnings(folder):
+    folder(**{"model.yaml": WARNING_ONLY})
+    assert run("check", ".").exit_code == 0
+    assert run("check", "--fail-on", "warning", ".").exit_code == 1
+    assert run("check", "--fail-on", "info", ".").exit_code == 1
+    folder(**{"bad.yaml": BROKEN})
+    assert run("check", "--fail-on", "never", ".").exit_code == 0
+
+
+def test_min_maturity_gate_names_what_holds_the_ceiling(folder):
+    folder(**{"model.yaml": CLEAN.replace("  model: usm\n", "").replace("processes: [recover]", "processes: [agree]")})
+    result = run("check", "--fail-on", "never", "--min-maturity", "3", ".")
+    assert result.exit_code == 1
+    assert "maturity ceiling 2 is below --min-maturity 3; held down by USM0701 (requirement 7)" in result.stderr
+    assert run("check", "--fail-on", "never", "--min-maturity", "2", ".").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--format", "yaml", "."],
+    ["check", "--min-maturity", "6", "."],
+    ["check", "--select", "USM9999", "."],
+    ["check", "--ignore", "nonsense", "."],
+    ["explain", "USM9999"],
+    ["schema", "Proces"],
+    ["frobnicate"],
+])
+def test_usage_errors_exit_2_in_one_line(folder, args):
+    folder(**{"model.yaml": CLEAN})
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_internal_error_exits_3_without_a_traceback(folder, monkeypatch):
+    folder(**{"model.yaml": CLEAN})
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli_module, "check_paths", broken)
+    result = run("check", ".")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("usm-rules: internal error: KeyError: 'boom'; please report this")
+    assert "Traceback" not in result.output
+    debug = run("--debug", "check", ".")
+    assert debug.exit_code == 3 and "Traceback" in debug.stderr
+
+
+def test_json_contract(folder):
+    folder(**{"model.yaml": CLEAN, "bad.yaml": BROKEN, "role.yaml": CLEAN.replace(
+        "name: usm}", "name: usm2}").replace("name: recover,", "name: recover2,").replace(
+        "processes: [recover]", "processes: [recover2]").replace("model: usm", "model: usm2").replace(
+        "rec-1", "r2-1").replace("rec-2", "r2-2").replace("Register the failure", "Service desk logs the failure")})
+    result = run("check", "--format", "json", ".")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["tool"]["name"] == "usm-rules" and data["tool"]["version"]
+    assert set(data["summary"]) >= {"files", "documents", "processes", "errors", "warnings", "infos"}
+    assert data["summary"]["files"] == 3 and data["summary"]["processes"] == 2
+    assert set(data["maturity"]) >= {"ceiling", "level", "limitedBy"}
+    assert data["maturity"]["ceiling"] == 2 and data["maturity"]["level"] == "system-driven"
+    assert {"rule": "USM0807", "requirement": 8, "ceiling": 2} in data["maturity"]["limitedBy"]
+    keys = {"rule", "name", "requirement", "severity", "confidence", "ceiling", "message", "file", "line",
+            "column", "subject"}
+    assert all(set(f) == keys for f in data["findings"])
+    role = next(f for f in data["findings"] if f["rule"] == "USM0102")
+    assert (role["file"], role["line"], role["column"], role["subject"]) == (
+        "role.yaml", 19, 24, "Process/recover2/activities/r2-1")
+    assert [r["number"] for r in data["requirements"]] == list(range(11))
+    assert {r["status"] for r in data["requirements"]} <= {"pass", "fail", "warn"}
+    assert next(r for r in data["requirements"] if r["number"] == 1)["status"] == "warn"
+    assert [(f["path"], f["status"]) for f in data["files"]] == [
+        ("bad.yaml", "error"), ("model.yaml", "checked"), ("role.yaml", "checked")]
+
+
+def test_every_input_file_is_listed_once(folder, tmp_path):
+    folder(**{"a.yaml": CLEAN, "b.yml": BROKEN, "notes.txt": "not yaml"})
+    os.symlink(tmp_path, tmp_path / "loop")  # a symlink loop must not repeat files
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.yaml").write_text(BROKEN)
+    result = run("check", "--format", "json", ".", "a.yaml", "./a.yaml")
+    paths = [f["path"] for f in json.loads(result.stdout)["files"]]
+    assert paths == ["a.yaml", "b.yml"]
+
+
+def test_missing_path_and_broken_link_are_findings(folder, tmp_path):
+    folder(**{"a.yaml": CLEAN})
+    os.symlink(tmp_path / "gone.yaml", tmp_path / "link.yaml")
+    result = run("check", "--format", "json", ".", "nope.yaml")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1
+    unreadable = [(f["file"], f["rule"]) for f in data["findings"] if f["rule"] == "USM0007"]
+    assert unreadable == [("link.yaml", "USM0007"), ("nope.yaml", "USM0007")]
+    assert {f["path"]: f["status"] for f in data["files"]}["nope.yaml"] == "error"
+
+
+def test_stdin_is_read_with_a_dash(folder):
+    folder()
+    result = run("check", "-", stdin="apiVersion: usm/v1\nkind: Process\nmetadata: {name: x\n")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("<stdin>:4:1: error USM0001")
+
+
+def test_output_file(folder, tmp_path):
+    folder(**{"model.yaml": CLEAN})
+    result = run("check", "--format", "json", "-o", "out.json", ".")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads((tmp_path / "out.json").read_text())["summary"]["errors"] == 0
+
+
+def test_schema_command_prints_each_kind():
+    envelope = json.loads(run("schema").stdout)
+    assert envelope["properties"]["kind"]["enum"] == [
+        "ProcessModel", "Process", "Practice", "Project", "Procedure", "WorkInstruction"]
+    assert json.loads(run("schema", "Process").stdout)["properties"]["kind"]["const"] == "Process"
+    assert json.loads(run("schema", "work-instruction").stdout)["properties"]["kind"]["const"] == "WorkInstruction"
+
+
+def test_rules_and_explain():
+    listing = run("rules").stdout.splitlines()
+    assert any(line.startswith("USM0101  who-how-key") for line in listing)
+    explained = run("explain", "who-how-key")
+    assert explained.exit_code == 0
+    assert explained.stdout.startswith("USM0101 who-how-key:")
+    for part in ("Why", "How to fix", "Reference:", "Example that violates the rule"):
+        assert part in explained.stdout
+
+
+def test_real_subprocess_on_the_samples():
+    """The installed console entry point, as the README runs it."""
+    done = subprocess.run([sys.executable, "-m", "usm_rules", "check", "--format", "json", "sample_processes"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    data = json.loads(done.stdout)
+    assert data["summary"]["files"] == len(list(SAMPLES.rglob("*.yaml")))
+    clean = subprocess.run([sys.executable, "-m", "usm_rules", "check", "sample_processes/reference"],
+                           cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert clean.returncode == 0, clean.stdout

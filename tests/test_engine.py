@@ -1,0 +1,99 @@
+"""The rule engine under durable-rules' quirks, on the real engine (nothing mocked)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from conftest import check, dedent, located
+
+import usm_rules
+from usm_rules.catalog import Catalog, load_catalog
+from usm_rules.conditions import compile_condition
+from usm_rules.engine import FactBatches, run_rule
+
+TWO_PROCESSES = """\
+apiVersion: usm/v1
+kind: Process
+metadata: {name: recover}
+spec:
+  activities:
+    - {id: rec-1, name: Register the failure}
+---
+apiVersion: usm/v1
+kind: Process
+metadata: {name: operate}
+spec:
+  activities:
+    - {id: op-1, name: Register the failure}
+"""
+
+
+def test_facts_that_no_rule_matches_are_fine():
+    compiled = compile_condition([{"fact": "Activity", "as": "a", "where": {"whoHowKey": {"ne": ""}}}])
+    facts = [{"type": "Activity", "fid": 1, "whoHowKey": ""}, {"type": "Process", "fid": 2, "name": "x"}]
+    assert run_rule("T1", compiled, FactBatches(facts)) == []
+
+
+def test_a_join_fires_once_per_pair_on_equal_keys():
+    compiled = compile_condition([
+        {"fact": "Activity", "as": "a"},
+        {"fact": "Activity", "as": "b", "where": {"normName": {"ref": "a.normName"}, "fid": {"gt": {"ref": "a.fid"}}}},
+    ])
+    facts = [{"type": "Activity", "fid": i, "normName": name} for i, name in enumerate("xyxzx", 1)]
+    matches = run_rule("T2", compiled, FactBatches(facts))
+    assert sorted(m.fids for m in matches) == [
+        (("a", 1), ("b", 3)), (("a", 1), ("b", 5)), (("a", 3), ("b", 5))]
+
+
+def test_none_holds_only_when_no_negated_fact_exists_whatever_the_order():
+    compiled = compile_condition([
+        {"fact": "Process", "as": "p"},
+        {"none": {"fact": "ModelRef", "where": {"process": {"ref": "p.name"}}}},
+    ])
+    facts = [{"type": "Process", "fid": 1, "name": "recover"}, {"type": "Process", "fid": 2, "name": "loose"},
+             {"type": "ModelRef", "fid": 3, "process": "recover"}]  # the negated fact comes last
+    assert [m.fids for m in run_rule("T3", compiled, FactBatches(facts))] == [(("p", 2),)]
+
+
+def test_identical_documents_are_distinct_facts(tree):
+    tree({"a.yaml": TWO_PROCESSES, "b.yaml": TWO_PROCESSES})
+    result = check(select=["R9"])
+    assert ("b.yaml", 3, 18, "USM0904") in located(result)
+    assert ("b.yaml", 6, 12, "USM0901") in located(result)
+    assert result.complete
+
+
+def test_activity_ids_that_repeat_do_not_confuse_the_engine(tree):
+    """durable-rules takes a fact's ``id`` as its identity; activity ids must not be that."""
+    tree({"a.yaml": TWO_PROCESSES.replace("op-1", "rec-1")})
+    result = check(select=["USM0901", "USM0102"])
+    assert located(result) == [("a.yaml", 13, 12, "USM0901")]
+
+
+def test_two_runs_in_one_process_give_the_same_result(tree):
+    tree({"a.yaml": TWO_PROCESSES})
+    first, second = check(), check()
+    assert first == second and first.findings
+
+
+def test_a_rule_the_engine_rejects_is_a_finding_naming_it(tree):
+    tree({"a.yaml": TWO_PROCESSES})
+    catalog = load_catalog()
+    good = catalog["USM0902"]
+    compiled = dataclasses.replace(good.compiled, clauses=({"a": {"$and": [{"type": "Activity"}, {"$bogus": {"x": 1}}]}},))
+    broken = dataclasses.replace(good, id="X0001", name="bogus", compiled=compiled)
+    result = usm_rules.check_paths(["."], catalog=Catalog([*catalog, broken]))
+    crash = [f for f in result.findings if f.rule == "USM0010"]
+    assert len(crash) == 1 and crash[0].message.startswith("rule X0001 (bogus) crashed and was skipped:")
+    assert crash[0].subject == "Rule/X0001"
+    assert ("a.yaml", 13, 24, "USM0902") in located(result)  # the other rules still ran
+    assert result.complete is False
+
+
+def test_a_rule_whose_message_does_not_fit_is_a_finding_naming_it(tree):
+    tree({"a.yaml": TWO_PROCESSES})
+    catalog = load_catalog()
+    broken = dataclasses.replace(catalog["USM0902"], id="X0002", name="misfit", message="{b.nothing}")
+    result = usm_rules.check_paths(["."], catalog=Catalog([*catalog, broken]))
+    crash = [f.message for f in result.findings if f.rule == "USM0010"]
+    assert crash == ["rule X0002 (misfit) crashed and was skipped: KeyError: 'nothing'; please report this"]

@@ -1,0 +1,95 @@
+"""Schema validation: every error, each at the line and column of the offending node."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import REPO, check, located
+
+from usm_rules.validation import KIND_SCHEMAS
+
+DEEP = """\
+apiVersion: usm/v1
+kind: Process
+metadata:
+  name: recover
+spec:
+  activities:
+    - id: rec-1
+      name: Register the failure
+    - id: rec-2
+      name: 42
+    - name: Restore the service
+      next: rec-2
+  control:
+    manager: Recover process manager
+    steering: weekly meeting
+    informing:
+      - measure: restore time
+        purpose: fun
+"""
+
+
+def test_every_schema_error_is_reported_at_its_node(tree):
+    tree({"recover.yaml": DEEP})
+    result = check()
+    assert located(result) == [
+        ("recover.yaml", 10, 13, "USM0006"),  # a number where a name must be text
+        ("recover.yaml", 11, 7, "USM0006"),  # an activity without an id: the item itself
+        ("recover.yaml", 15, 15, "USM0006"),  # steering must be a list: wrong type, nested
+        ("recover.yaml", 18, 18, "USM0006"),  # not one of improvement, accountability
+    ]
+    messages = [f.message for f in result.findings]
+    assert messages[1] == "spec.activities[2]: 'id' is a required property"
+    assert messages[2].startswith("spec.control.steering: \"weekly meeting\" is not of type array")
+    assert "improvement, accountability" in messages[3]
+
+
+def test_unknown_spec_key_points_at_the_key(tree):
+    tree({"p.yaml": "apiVersion: usm/v1\nkind: Process\nmetadata: {name: recover}\nspec:\n  owner: Ann\n"})
+    result = check()
+    assert located(result) == [("p.yaml", 5, 3, "USM0006")]
+    assert "unknown key 'owner'" in result.findings[0].message
+
+
+def test_anyof_errors_give_the_best_match(tree):
+    tree({"p.yaml": "apiVersion: usm/v1\nkind: Process\nmetadata: {name: recover}\nspec:\n  trigger: [incident, phone]\n"})
+    result = check()
+    assert located(result) == [("p.yaml", 5, 23, "USM0006")]
+    assert "'phone'" in result.findings[0].message or '"phone"' in result.findings[0].message
+
+
+def test_unknown_kind_is_checked_against_the_envelope(tree):
+    tree({"p.yaml": "apiVersion: usm/v1\nkind: Proces\nmetadata: {name: recover}\nspec: {}\n"})
+    result = check()
+    assert located(result) == [("p.yaml", 2, 7, "USM0006")]
+
+
+def test_invalid_documents_are_left_out_of_rule_checks(tree):
+    tree({"p.yaml": DEEP})
+    result = check()
+    assert {f.rule for f in result.findings} == {"USM0006"}
+    assert result.complete is False and result.files[0].status == "error"
+
+
+def test_roles_tools_and_conditions_are_not_schema_errors(tree):
+    tree({"p.yaml": """\
+        apiVersion: usm/v1
+        kind: Process
+        metadata: {name: recover}
+        spec:
+          activities:
+            - {id: rec-1, name: Log the call, performer: Service desk, tool: ServiceNow, condition: P1}
+        """})
+    rules = {f.rule for f in check().findings}
+    assert "USM0006" not in rules and {"USM0101", "USM0401"} <= rules
+
+
+@pytest.mark.parametrize("name", sorted(set(KIND_SCHEMAS.values()) | {"usm-v1.schema.json", "rule.schema.json"}))
+def test_shipped_schemas_are_valid_2020_12(name):
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((REPO / "schemas" / name).read_text())
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
