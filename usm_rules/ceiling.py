@@ -36,5 +36,10 @@ def _lowest(findings: list[Finding]) -> tuple[int, tuple[Limiter, ...]]:
     if not findings:
         return TOP, ()
     ceiling = min(f.ceiling for f in findings)
-    rules = sorted({(f.rule, f.requirement) for f in findings if f.ceiling == ceiling})
-    return ceiling, tuple(Limiter(rule, requirement, ceiling) for rule, requirement in rules)
+    by_rule: dict[tuple[str, int], list[Finding]] = {}
+    for finding in findings:
+        if finding.ceiling == ceiling:
+            by_rule.setdefault((finding.rule, finding.requirement), []).append(finding)
+    return ceiling, tuple(
+        Limiter(rule, requirement, ceiling, tuple(found)) for (rule, requirement), found in sorted(by_rule.items())
+    )

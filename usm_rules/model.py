@@ -66,6 +66,7 @@ class Limiter:
     rule: str
     requirement: int
     ceiling: int
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,11 @@ class JsonReporter(Reporter):
 
 
 def _limits(limits: tuple[Limiter, ...]) -> list[dict]:
-    return [{"rule": l.rule, "requirement": l.requirement, "ceiling": l.ceiling} for l in limits]
+    return [
+        {"rule": l.rule, "requirement": l.requirement, "ceiling": l.ceiling,
+         "findings": [{"file": f.file, "line": f.line, "column": f.column, "subject": f.subject} for f in l.findings]}
+        for l in limits
+    ]
 
 
 def maturity_block(result: Result) -> dict:
