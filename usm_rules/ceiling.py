@@ -20,6 +20,7 @@ def maturity(findings: list[Finding], processes: list[str]) -> Maturity:
     Only errors with a ceiling lower it (suppressed findings are not passed in); warnings
     are listed as "at risk". A process's own ceiling comes from findings on its subject.
     """
+    findings = [f for f in findings if f.counts]
     limiting = [f for f in findings if f.severity is Severity.ERROR and f.ceiling is not None]
     ceiling, limited_by = _lowest(limiting)
     per_process = []

@@ -12,7 +12,7 @@ def failing(result: Result, fail_on: str = "error", min_maturity: int = 1) -> li
     reasons = []
     if fail_on != "never":
         threshold = Severity(fail_on).rank
-        count = sum(1 for f in result.findings if f.severity.rank >= threshold)
+        count = sum(1 for f in result.active if f.severity.rank >= threshold)
         if count:
             reasons.append(f"{count} finding(s) at or above {fail_on}")
     ceiling = result.maturity.ceiling

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -16,6 +17,24 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why a finding does not count: an inline comment, a file-wide comment, a waiver or a baseline."""
+
+    kind: str  # inline | file | waiver | baseline
+    reason: str
+    approver: str = ""
+    expires: str = ""
+
+    def to_dict(self) -> dict:
+        data = {"kind": self.kind, "reason": self.reason}
+        if self.approver:
+            data["approver"] = self.approver
+        if self.expires:
+            data["expires"] = self.expires
+        return data
 
 
 @dataclass(frozen=True, order=True)
@@ -33,6 +52,18 @@ class Finding:
     ceiling: int | None = field(compare=False)
     message: str = field(compare=False)
     subject: str = ""
+    suppressed: Suppression | None = field(default=None, compare=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across moved lines and reformatting: the rule and what it is about."""
+        about = self.subject or f"{self.file}:{self.message}"
+        return hashlib.sha256(f"{self.rule}\0{about}".encode()).hexdigest()[:16]
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding fails gates and lowers ceilings (suppressed ones do not)."""
+        return self.suppressed is None
 
     def to_dict(self) -> dict:
         return {
@@ -47,6 +78,8 @@ class Finding:
             "line": self.line,
             "column": self.column,
             "subject": self.subject,
+            "fingerprint": self.fingerprint,
+            "suppressed": self.suppressed.to_dict() if self.suppressed else None,
         }
 
 
@@ -90,6 +123,18 @@ class Result:
     processes: tuple[str, ...]
     maturity: Maturity
     complete: bool
+    mapping: str = "default (USM.md)"
+    fixed: tuple[str, ...] = ()  # baseline fingerprints that no longer occur
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        """The findings that count: not suppressed, not waived, not in the baseline."""
+        return tuple(f for f in self.findings if f.counts)
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for finding in self.findings if finding.severity is severity)
+        """Findings of a severity that count (suppressed ones are listed, not counted)."""
+        return sum(1 for finding in self.findings if finding.severity is severity and finding.counts)
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for finding in self.findings if not finding.counts)
