@@ -146,7 +146,7 @@ def test_json_contract(folder):
                "findings": [{"file": "role.yaml", "line": 3, "column": 18, "subject": "ProcessModel/usm2"}]}
     assert islands in data["maturity"]["limitedBy"]
     keys = {"rule", "name", "requirement", "severity", "confidence", "ceiling", "message", "file", "line",
-            "column", "subject"}
+            "column", "subject", "fingerprint", "suppressed"}
     assert all(set(f) == keys for f in data["findings"])
     role = next(f for f in data["findings"] if f["rule"] == "USM0102")
     assert (role["file"], role["line"], role["column"], role["subject"]) == (
