@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .baseline import Baseline, apply_baseline
 from .catalog import Catalog, Rule, load_catalog, render_message
 from .ceiling import maturity
+from .config import Config, ConfigError
 from .discovery import Source, discover, read_source
 from .engine import Crash, FactBatches, Match, run_rule
 from .facts import Fact, build_facts
 from .loader import Document, LoadProblem, load_bytes
 from .model import FileOutcome, Finding, Result, Severity
 from .selection import Selection
+from .suppress import Directive, apply_directives, apply_waivers, scan
 from .validation import validate_document
 
 CRASH_RULE = "USM0010"
@@ -27,6 +32,7 @@ class _Input:
     documents: list[Document]
     invalid: int
     problems: list[LoadProblem]
+    directives: list[Directive]
 
 
 def check_paths(
@@ -38,20 +44,29 @@ def check_paths(
     exclude: Iterable[str] = (),
     stdin: bytes | None = None,
     catalog: Catalog | None = None,
+    config: Config | None = None,
+    baseline: Baseline | None = None,
+    today: dt.date | None = None,
 ) -> Result:
     """Check every YAML document under ``paths`` against the rule catalogue.
 
-    Raises :class:`~usm_rules.catalog.CatalogError` for a broken rule pack and
-    :class:`~usm_rules.selection.SelectionError` for an unknown ``select``/``ignore`` entry;
-    problems in the input files are findings, never exceptions.
+    ``config`` supplies defaults (``select`` given here replaces the configured one; ``ignore``,
+    ``exclude`` and ``rules`` add to it). A ``catalog`` given is used as it is (see
+    :func:`prepare_catalog` for one with the configuration's overrides). Raises :class:`~usm_rules.catalog.CatalogError` for a
+    broken rule pack, :class:`~usm_rules.config.ConfigError` for a configuration that names
+    unknown rules, :class:`~usm_rules.selection.SelectionError` for an unknown ``select`` or
+    ``ignore`` entry; problems in the input files are findings, never exceptions.
     """
-    catalog = catalog or load_catalog(rules)
-    selection = Selection(catalog, tuple(select), tuple(ignore))
-    inputs = [_read(source, stdin) for source in discover([str(p) for p in paths], tuple(exclude))]
+    config = config or Config()
+    catalog = catalog or prepare_catalog(config, rules)
+    selection = _selection(catalog, config, tuple(select), tuple(ignore))
+    patterns = (*config.exclude, *(os.path.join(os.getcwd(), p) for p in exclude))
+    inputs = [_read(source, stdin) for source in discover([str(p) for p in paths], patterns)]
     documents = [doc for item in inputs for doc in item.documents]
     facts = build_facts(documents)
     findings = [_load_finding(catalog[p.rule], item.source.display, p) for item in inputs for p in item.problems]
     findings += _run_rules([catalog[r] for r in selection.engine_rules()], facts, catalog)
+    findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today())
     findings = _deduplicate(f for f in findings if selection.keeps(f.rule))
     processes = tuple(doc.data["metadata"]["name"] for doc in documents if doc.data["kind"] == "Process")
     complete = not any(p.rule in _INCOMPLETE for item in inputs for p in item.problems) and not any(
@@ -64,7 +79,48 @@ def check_paths(
         processes=processes,
         maturity=maturity(findings, list(processes)),
         complete=complete,
+        mapping=config.mapping,
+        fixed=fixed,
     )
+
+
+def prepare_catalog(config: Config, rules: Iterable[str | Path] = ()) -> Catalog:
+    """The shipped rules plus packs, with the configuration's severities and ceilings."""
+    catalog = load_catalog([*config.rules, *rules])
+    try:
+        return catalog.overridden(config.severity, config.ceilings)
+    except KeyError as error:
+        raise ConfigError(config.path or "configuration", error.args[0], "names no rule, rule name or requirement "
+                          "(R0-R10); see `usm-rules rules`") from None
+
+
+def _selection(catalog: Catalog, config: Config, select: tuple[str, ...], ignore: tuple[str, ...]) -> Selection:
+    where = config.path or "configuration"
+    labels = ("--select" if select else f"{where}: select", "--ignore" if ignore else f"{where}: ignore")
+    return Selection(catalog, select or config.select, (*config.ignore, *ignore), labels)
+
+
+def _suppress(findings: list[Finding], inputs: list[_Input], catalog: Catalog, config: Config,
+              baseline: Baseline | None, today: dt.date) -> tuple[list[Finding], tuple[str, ...]]:
+    """Inline suppressions, then waivers, then the baseline: after the rules, in one place."""
+    def meta(rule: str, file: str, line: int, column: int, message: str) -> Finding:
+        return _finding(catalog[rule], file, line, column, message, "")
+
+    directives = [d for item in inputs for d in item.directives]
+    findings = apply_directives(findings, directives, catalog.expand, meta)
+    if config.waivers:
+        shown = _display(config.path or "")
+        findings = apply_waivers(findings, config.waivers, shown, today, catalog.expand, meta)
+    if baseline is None:
+        return findings, ()
+    return apply_baseline(findings, baseline)
+
+
+def _display(path: str) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.getcwd()).as_posix()
+    except ValueError:
+        return path
 
 
 _INCOMPLETE = {"USM0001", "USM0003", "USM0004", "USM0005", "USM0006", "USM0007", "USM0009"}
@@ -73,8 +129,9 @@ _INCOMPLETE = {"USM0001", "USM0003", "USM0004", "USM0005", "USM0006", "USM0007",
 def _read(source: Source, stdin: bytes | None) -> _Input:
     raw = read_source(source, stdin)
     if isinstance(raw, str):
-        return _Input(source, [], 0, [LoadProblem("USM0007", f"cannot read file: {raw}", 1, 1)])
+        return _Input(source, [], 0, [LoadProblem("USM0007", f"cannot read file: {raw}", 1, 1)], [])
     loaded = load_bytes(source.display, raw)
+    directives = scan(source.display, loaded.text) if loaded.text is not None else []
     valid, invalid, problems = [], 0, list(loaded.problems)
     for document in loaded.documents:
         errors = validate_document(document)
@@ -83,7 +140,7 @@ def _read(source: Source, stdin: bytes | None) -> _Input:
             invalid += 1
         else:
             valid.append(document)
-    return _Input(source, valid, invalid, problems)
+    return _Input(source, valid, invalid, problems, directives)
 
 
 def _outcome(item: _Input) -> FileOutcome:

@@ -6,6 +6,7 @@ CLI turns it into one line and exit 2.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from .model import Severity
 from .resources import shipped
 from .validation import validate_data
 
+_REQUIREMENT = re.compile(r"^(?:R|REQ)?(\d{1,2})$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{([a-z][a-zA-Z0-9]*)\.([a-zA-Z][a-zA-Z0-9]*)\}")
 
 
@@ -69,6 +71,29 @@ class Catalog:
     def find(self, handle: str) -> Rule | None:
         rule_id = self._names.get(handle) or self._names.get(handle.upper())
         return self.rules.get(rule_id) if rule_id else None
+
+    def expand(self, handle: str) -> set[str] | None:
+        """The rule ids a handle names: an id, a name, an alias or a requirement (R0-R10)."""
+        rule = self.find(handle.strip())
+        if rule is not None:
+            return {rule.id}
+        number = _REQUIREMENT.match(handle.strip())
+        if number and 0 <= int(number.group(1)) <= 10:
+            return {r.id for r in self if r.requirement == int(number.group(1))}
+        return None
+
+    def overridden(self, severity: dict[str, str], ceilings: dict[str, int]) -> Catalog:
+        """The catalogue with severities and ceilings replaced; raises KeyError on unknown handles."""
+        rules = dict(self.rules)
+        for changes, field_name in ((severity, "severity"), (ceilings, "ceiling")):
+            for handle, value in changes.items():
+                ids = self.expand(handle)
+                if ids is None:
+                    raise KeyError(f"{field_name}.{handle}")
+                for rule_id in ids:
+                    new = Severity(value) if field_name == "severity" else value
+                    rules[rule_id] = dataclasses.replace(rules[rule_id], **{field_name: new})
+        return Catalog(rules.values())
 
     def __iter__(self):
         return iter(self.rules.values())

@@ -11,13 +11,16 @@ import signal
 import sys
 import traceback
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator, TextIO
 
 import click
 
 from . import __version__
-from .api import check_paths
+from .api import check_paths, prepare_catalog
+from .baseline import BaselineError, build, load_baseline
 from .catalog import CatalogError, load_catalog
+from .config import Config, ConfigError, find_config, load_config
 from .gate import FAIL_ON, failing
 from .reporters import REPORTERS, Context, report
 from .requirements import REQUIREMENTS
@@ -60,34 +63,85 @@ def cli(debug: bool) -> None:
     """Check process definitions against the ten USM requirements."""
 
 
+def _check_options(function):
+    """The options shared by ``check`` and ``baseline create``."""
+    options = [
+        click.argument("paths", nargs=-1, type=str),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                     help="Use this configuration instead of the nearest .usm-rules.yaml."),
+        click.option("--no-config", is_flag=True, help="Ignore any .usm-rules.yaml."),
+        click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Add a rule pack folder."),
+        click.option("--select", multiple=True, help="Only these rules: ids, names or requirements (R1), comma-separated."),
+        click.option("--ignore", multiple=True, help="Skip these rules: ids, names or requirements (R1)."),
+        click.option("--exclude", multiple=True, help="Skip files matching this glob or below this folder."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=str)
+@_check_options
 @click.option("-f", "--format", "format_", type=click.Choice(sorted(REPORTERS)), default="text",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Add a rule pack folder (repeatable).")
-@click.option("--select", multiple=True, help="Only these rules: ids, names or requirements (R1), comma-separated.")
-@click.option("--ignore", multiple=True, help="Skip these rules: ids, names or requirements (R1).")
-@click.option("--exclude", multiple=True, help="Skip files matching this glob or below this folder.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
-              help="Lowest severity that fails the run.")
-@click.option("--min-maturity", type=click.IntRange(1, 5), default=1, show_default=True,
-              help="Fail when the maturity ceiling is below this level.")
-def check(paths: tuple[str, ...], format_: str, output: str | None, rule_dirs: tuple[str, ...],
-          select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], fail_on: str,
-          min_maturity: int) -> None:
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Only findings not in this baseline count (see `usm-rules baseline create`).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity that fails the run [default: error, or the configuration's].")
+@click.option("--min-maturity", type=click.IntRange(1, 5), default=None,
+              help="Fail when the maturity ceiling is below this level [default: 1, or the configuration's].")
+def check(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
+          select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], format_: str,
+          output: str | None, baseline_file: str | None, fail_on: str | None, min_maturity: int | None) -> None:
     """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
     paths = paths or (".",)
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
     with _usage_errors():
-        catalog = load_catalog(rule_dirs)
-        result = check_paths(paths, catalog=catalog, select=select, ignore=ignore, exclude=exclude, stdin=stdin)
+        config = _config(paths, config_file, no_config)
+        baseline = load_baseline(baseline_file) if baseline_file else None
+        catalog, result = _run(paths, config, rule_dirs, select, ignore, exclude, baseline)
     with _open_output(output) as stream:
         report(REPORTERS[format_](stream, Context(TOOL, __version__, catalog)), result)
-    reasons = failing(result, fail_on, min_maturity)
+    reasons = failing(result, fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1)
     for reason in reasons:
         click.echo(f"{TOOL}: fail: {reason}", err=True)
     sys.exit(EXIT_FAIL if reasons else EXIT_OK)
+
+
+@cli.group()
+def baseline() -> None:
+    """Accept today's findings so that only new ones fail (see check --baseline)."""
+
+
+@baseline.command(name="create")
+@_check_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The baseline file to write.")
+def baseline_create(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
+                    select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], output: str) -> None:
+    """Write every finding that counts today into a baseline file."""
+    paths = paths or (".",)
+    with _usage_errors():
+        config = _config(paths, config_file, no_config)
+        _, result = _run(paths, config, rule_dirs, select, ignore, exclude, None)
+    with _open_output(output) as stream:
+        json.dump(build(result, TOOL, __version__), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+    click.echo(f"{TOOL}: baseline of {len(result.active)} finding(s) written to {output}", err=True)
+
+
+def _config(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> Config:
+    if no_config:
+        return Config()
+    found = config_file or find_config(list(paths))
+    return load_config(Path(found)) if found else Config()
+
+
+def _run(paths, config, rule_dirs, select, ignore, exclude, baseline):
+    catalog = prepare_catalog(config, rule_dirs)
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    result = check_paths(paths, catalog=catalog, config=config, select=select, ignore=ignore, exclude=exclude,
+                         stdin=stdin, baseline=baseline)
+    return catalog, result
 
 
 @cli.command()
@@ -138,8 +192,6 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
 @click.argument("folder", type=click.Path(file_okay=False))
 def docs(folder: str) -> None:
     """Write the rule reference (Markdown) into FOLDER, e.g. docs/rules."""
-    from pathlib import Path
-
     from .ruledocs import write
 
     written = write(load_catalog(), Path(folder))
@@ -166,7 +218,7 @@ def explanation(rule) -> str:
 def _usage_errors() -> Iterator[None]:
     try:
         yield
-    except (CatalogError, SelectionError) as error:
+    except (CatalogError, SelectionError, ConfigError, BaselineError) as error:
         raise UsageProblem(str(error)) from None
 
 

@@ -22,7 +22,7 @@ class Source:
 def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[Source]:
     """Every YAML file under ``paths``, each once, sorted within each given folder.
 
-    Hidden folders are skipped, symlink loops are cut, and a path that does not exist is
+    Hidden folders and files are skipped (unless named), symlink loops are cut, and a path that does not exist is
     returned as a source with a problem rather than dropped.
     """
     found: list[Source] = []
@@ -71,7 +71,8 @@ def _walk(root: Path) -> list[Source]:
 
 
 def _yaml_files(folder: str, names: list[str]) -> list[Path]:
-    return [Path(folder, n) for n in names if n.lower().endswith(YAML_SUFFIXES)]
+    """YAML files of a folder; hidden ones (.usm-rules.yaml, .gitlab-ci.yml) are tool settings."""
+    return [Path(folder, n) for n in names if n.lower().endswith(YAML_SUFFIXES) and not n.startswith(".")]
 
 
 def _display(path: Path) -> str:

@@ -79,6 +79,7 @@ class Document:
 class LoadedFile:
     documents: list[Document] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
+    text: str | None = None  # the decoded text, when it could be decoded
 
     @property
     def readable(self) -> bool:
@@ -94,7 +95,9 @@ def load_bytes(file: str, raw: bytes) -> LoadedFile:
     text = decode(raw)
     if isinstance(text, DecodeFailure):
         return LoadedFile(problems=[LoadProblem("USM0003", text.message, text.line, text.column)])
-    return load_text(file, text)
+    loaded = load_text(file, text)
+    loaded.text = text
+    return loaded
 
 
 def load_text(file: str, text: str) -> LoadedFile:

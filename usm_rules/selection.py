@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 from .catalog import Catalog
-
-_REQUIREMENT = re.compile(r"^(?:R|REQ)?(\d{1,2})$", re.IGNORECASE)
 
 
 class SelectionError(ValueError):
@@ -14,20 +10,18 @@ class SelectionError(ValueError):
 
 
 class Selection:
-    def __init__(self, catalog: Catalog, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    def __init__(self, catalog: Catalog, select: tuple[str, ...], ignore: tuple[str, ...],
+                 labels: tuple[str, str] = ("--select", "--ignore")) -> None:
         self._catalog = catalog
-        self._selected = self._resolve(select, "--select") if select else set(catalog.rules)
-        self._ignored = self._resolve(ignore, "--ignore")
+        self._selected = self._resolve(select, labels[0]) if select else set(catalog.rules)
+        self._ignored = self._resolve(ignore, labels[1])
 
     def _resolve(self, entries: tuple[str, ...], option: str) -> set[str]:
         chosen: set[str] = set()
         for entry in (e.strip() for raw in entries for e in raw.split(",") if e.strip()):
-            rule = self._catalog.find(entry)
-            number = _REQUIREMENT.match(entry)
-            if rule is not None:
-                chosen.add(rule.id)
-            elif number and 0 <= int(number.group(1)) <= 10:
-                chosen.update(r.id for r in self._catalog if r.requirement == int(number.group(1)))
+            ids = self._catalog.expand(entry)
+            if ids is not None:
+                chosen |= ids
             else:
                 raise SelectionError(
                     f"{option}: '{entry}' is neither a rule id or name nor a requirement (R0-R10); "

@@ -28,12 +28,14 @@ class JsonReporter(Reporter):
                 "errors": result.count(Severity.ERROR),
                 "warnings": result.count(Severity.WARNING),
                 "infos": result.count(Severity.INFO),
+                "suppressed": result.suppressed,
                 "complete": result.complete,
             },
             "maturity": maturity_block(result),
             "findings": [f.to_dict() for f in result.findings],
             "requirements": requirement_rows(result),
             "files": [{"path": f.path, "status": f.status, "documents": f.documents} for f in result.files],
+            "baseline": {"fixed": list(result.fixed)},
         }
 
 
@@ -50,6 +52,7 @@ def maturity_block(result: Result) -> dict:
     return {
         "ceiling": m.ceiling,
         "level": m.level,
+        "mapping": result.mapping,
         "limitedBy": _limits(m.limited_by),
         "atRisk": list(m.at_risk),
         "processes": [
@@ -62,7 +65,7 @@ def maturity_block(result: Result) -> dict:
 def requirement_rows(result: Result) -> list[dict]:
     rows = []
     for number, title in REQUIREMENTS.items():
-        found = [f for f in result.findings if f.requirement == number]
+        found = [f for f in result.active if f.requirement == number]
         status = "fail" if any(f.severity is Severity.ERROR for f in found) else ("warn" if found else "pass")
         rows.append({"number": number, "title": title, "status": status, "findings": len(found)})
     return rows

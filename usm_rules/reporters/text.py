@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..config import DEFAULT_MAPPING
 from ..model import FileOutcome, Finding, Result, Severity
 from .base import Reporter
 
@@ -12,6 +13,8 @@ class TextReporter(Reporter):
 
     def file(self, outcome: FileOutcome, findings: list[Finding]) -> None:
         for f in findings:
+            if not f.counts:
+                continue
             self.stream.write(f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.name} {f.message}\n")
 
     def finish(self, result: Result) -> None:
@@ -28,8 +31,13 @@ def summary_line(result: Result) -> str:
     unread = sum(1 for f in result.files if f.status == "error")
     text = (f"{counts} in {plural(len(result.files), 'file')} "
             f"({plural(result.documents, 'document')}, {plural(len(result.processes), 'process', 'processes')})")
+    if result.suppressed:
+        text += f"; {result.suppressed} suppressed (see --format json)"
     if unread:
         text += f"; {plural(unread, 'file')} could not be fully read: result incomplete"
+    if result.fixed:
+        text += (f"; {plural(len(result.fixed), 'baseline finding')} no longer occur: "
+                 "recreate the baseline to shrink it")
     return text
 
 
@@ -42,4 +50,6 @@ def ceiling_line(result: Result) -> str:
         text = f"Maturity ceiling {m.ceiling} ({m.level}), held by {held}"
     if m.at_risk:
         text += f"; at risk: {', '.join(m.at_risk)}"
+    if result.mapping != DEFAULT_MAPPING:
+        text += f"; ceiling mapping: {result.mapping}"
     return text

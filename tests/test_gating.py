@@ -1,0 +1,225 @@
+"""CI gating: configuration, inline suppressions, waivers, baselines and every gate combination."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import check, dedent
+
+from usm_rules.cli import cli
+from usm_rules.config import load_config
+
+MODEL = """\
+apiVersion: usm/v1
+kind: ProcessModel
+metadata: {name: usm}
+spec:
+  processes: [recover]
+"""
+RECOVER = """\
+apiVersion: usm/v1
+kind: Process
+metadata: {name: recover, title: Recover}
+spec:
+  model: usm
+  purpose: Restore the agreed service after a failure.
+  output: A restored service
+  outputRecipient: customer
+  trigger: incident
+  countedAs: restored service
+  activities:
+    - id: rec-1
+      name: Register the failure
+      next: rec-2
+    - id: rec-2
+      name: Restore the service
+  control:
+    manager: Recover process manager
+    steering: [Agree restore priorities with the coordinators]
+    informing:
+      - {measure: restore time, purpose: improvement}
+      - {measure: restores within agreed time, purpose: accountability}
+"""
+PERFORMER = RECOVER.replace("      name: Register the failure\n",
+                            "      name: Register the failure\n      performer: Service desk\n")
+
+
+def cli_run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_clean_input_has_no_finding(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": RECOVER})
+    assert check().findings == ()
+
+
+def test_inline_suppression_on_the_line_keeps_the_finding_visible(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": PERFORMER.replace(
+        "performer: Service desk", "performer: Service desk  # usm-rules: disable=USM0101 -- kept until Q3")})
+    result = check()
+    [finding] = result.findings
+    assert (finding.rule, finding.line, finding.suppressed.kind, finding.suppressed.reason) == (
+        "USM0101", 14, "inline", "kept until Q3")
+    assert result.count(finding.severity) == 0 and result.maturity.ceiling == 5
+    assert cli_run("check", ".").exit_code == 0
+    data = json.loads(cli_run("check", "--format", "json", ".").stdout)
+    assert data["findings"][0]["suppressed"] == {"kind": "inline", "reason": "kept until Q3"}
+    assert data["summary"]["suppressed"] == 1 and data["summary"]["errors"] == 0
+
+
+def test_suppression_on_the_line_above_by_rule_name(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": PERFORMER.replace(
+        "      performer: Service desk", "      # usm-rules: disable=who-how-key -- migration\n      performer: Service desk")})
+    [finding] = check().findings
+    assert finding.rule == "USM0101" and finding.suppressed is not None
+
+
+def test_file_wide_suppression(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": "# usm-rules: disable-file=R1 -- legacy file\n" + PERFORMER})
+    [finding] = check().findings
+    assert finding.suppressed.kind == "file"
+
+
+def test_suppression_without_reason_and_unused_suppression_are_reported(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": PERFORMER.replace(
+        "performer: Service desk", "performer: Service desk  # usm-rules: disable=USM0101").replace(
+        "      name: Restore the service", "      name: Restore the service  # usm-rules: disable=USM0404 -- x")})
+    result = check()
+    assert [(f.rule, f.line, f.column, f.counts) for f in result.findings] == [
+        ("USM0101", 14, 7, False), ("USM0011", 14, 32, True), ("USM0012", 17, 34, True)]
+
+
+def test_a_suppression_of_an_unknown_rule_is_reported(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": RECOVER.replace(
+        "  trigger: incident", "  trigger: incident  # usm-rules: disable=USM9999 -- typo")})
+    [finding] = check().findings
+    assert finding.rule == "USM0012" and "'USM9999', which is no rule" in finding.message
+
+
+def waiver_config(expires: str, subject: str = "Process/recover/activities/rec-1") -> str:
+    return dedent(f"""
+        waivers:
+          - rule: USM0101
+            subject: {subject}
+            reason: The desk stays named until the reorganisation.
+            approver: J. Auditor
+            expires: {expires}
+        """)
+
+
+def test_waiver_suppresses_until_it_expires(tree):
+    today = dt.date(2026, 11, 22)
+    tree({"model.yaml": MODEL, "recover.yaml": PERFORMER, ".usm-rules.yaml": waiver_config("2026-11-22")})
+    config = load_config(__import__("pathlib").Path(".usm-rules.yaml"))
+    [finding] = check(config=config, today=today).findings
+    assert finding.suppressed.to_dict() == {"kind": "waiver", "reason": "The desk stays named until the reorganisation.",
+                                            "approver": "J. Auditor", "expires": "2026-11-22"}
+    expired = check(config=config, today=today + dt.timedelta(days=1))
+    assert [(f.rule, f.file, f.line, f.counts) for f in expired.findings] == [
+        ("USM0013", ".usm-rules.yaml", 2, True), ("USM0101", "recover.yaml", 14, True)]
+    assert "expired on 2026-11-22" in expired.findings[0].message
+
+
+def test_waiver_matching_nothing_is_reported_and_globs_match_subjects(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": RECOVER, ".usm-rules.yaml": waiver_config("2099-01-01")})
+    config = load_config(__import__("pathlib").Path(".usm-rules.yaml"))
+    assert [(f.rule, f.line) for f in check(config=config).findings] == [("USM0014", 2)]
+    tree({"recover.yaml": PERFORMER, ".usm-rules.yaml": waiver_config("2099-01-01", "Process/recover/*")})
+    config = load_config(__import__("pathlib").Path(".usm-rules.yaml"))
+    assert [f.suppressed.kind for f in check(config=config).findings] == ["waiver"]
+
+
+def test_configuration_is_found_by_walking_up_and_applied(tree):
+    tree({"repo/.usm-rules.yaml": dedent("""
+        select: [R1, R7]
+        severity: {USM0101: warning}
+        ceilings:
+          mapping: ACME assessor mapping 2026
+          overrides: {R7: 3}
+        exclude: [drafts]
+        fail-on: warning
+        """), "repo/processes/recover.yaml": PERFORMER.replace("  model: usm\n", ""),
+          "repo/drafts/broken.yaml": "not: [valid\n"})
+    result = cli_run("check", "--format", "json", "repo/processes")
+    data = json.loads(result.stdout)
+    assert [(f["rule"], f["severity"], f["ceiling"]) for f in data["findings"]] == [
+        ("USM0701", "error", 3), ("USM0101", "warning", 3)]
+    assert data["maturity"]["mapping"] == f"ACME assessor mapping 2026 ({'repo/.usm-rules.yaml'})" or \
+        data["maturity"]["mapping"].startswith("ACME assessor mapping 2026 (")
+    assert result.exit_code == 1
+    text = cli_run("check", "repo")
+    assert "drafts" not in text.stdout and "ceiling mapping: ACME assessor mapping 2026" in text.stdout
+    assert cli_run("check", "--no-config", "--select", "R1", "repo/processes").stdout.startswith(
+        "repo/processes/recover.yaml:13:7: error USM0101")
+
+
+@pytest.mark.parametrize(("config", "key", "allowed"), [
+    ("fail-on: sometimes\n", "fail-on", "error, warning, info, never"),
+    ("min-maturity: 7\n", "min-maturity", "7"),
+    ("selct: [R1]\n", "document", "unknown key 'selct'"),
+    ("severity: {USM0101: fatal}\n", "severity.USM0101", "error, warning, info"),
+    ("severity: {USM9999: error}\n", "severity.USM9999", "names no rule"),
+    ("select: [R11]\n", "select", "'R11' is neither"),
+    ("waivers: [{rule: USM0101, subject: x, reason: y, approver: z, expires: 2026-13-45}]\n",
+     "waivers[0].expires", "not a date"),
+    ("waivers: [{rule: USM0101, subject: x}]\n", "waivers[0]", "'reason' is a required property"),
+])
+def test_bad_configuration_is_exit_2_naming_file_key_and_allowed_values(tree, config, key, allowed):
+    tree({".usm-rules.yaml": config, "recover.yaml": RECOVER})
+    result = cli_run("check", ".")
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert key in line and allowed in line and ".usm-rules.yaml" in line
+
+
+def test_baseline_fails_only_on_new_findings_and_survives_moved_lines(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": PERFORMER})
+    created = cli_run("baseline", "create", "-o", "baseline.json", ".")
+    assert created.exit_code == 0 and "baseline of 1 finding(s)" in created.stderr
+    assert cli_run("check", ".").exit_code == 1
+    assert cli_run("check", "--baseline", "baseline.json", ".").exit_code == 0
+    # reformatting and moving lines keeps the match: the fingerprint is rule + subject
+    tree({"recover.yaml": "# a comment that moves every line\n\n" + PERFORMER.replace(
+        "      performer: Service desk\n", "").replace("      next: rec-2\n", "      next: rec-2\n      performer: Desk\n")})
+    assert cli_run("check", "--baseline", "baseline.json", ".").exit_code == 0
+    # a new finding fails
+    tree({"recover.yaml": PERFORMER.replace("      name: Restore the service\n",
+                                            "      name: Restore the service\n      tool: ServiceNow\n")})
+    result = cli_run("check", "--baseline", "baseline.json", ".")
+    assert result.exit_code == 1 and "recover.yaml:18:7: error USM0101" in result.stdout
+    # fixing the baselined finding is reported, so the baseline can shrink
+    tree({"recover.yaml": RECOVER})
+    fixed = cli_run("check", "--baseline", "baseline.json", ".")
+    assert fixed.exit_code == 0 and "1 baseline finding no longer occur" in fixed.stdout
+    assert len(json.loads(cli_run("check", "-f", "json", "--baseline", "baseline.json", ".").stdout)["baseline"]["fixed"]) == 1
+
+
+def test_a_broken_baseline_is_exit_2(tree):
+    tree({"recover.yaml": RECOVER, "baseline.json": "{not json"})
+    result = cli_run("check", "--baseline", "baseline.json", ".")
+    assert result.exit_code == 2 and result.stderr.startswith("usm-rules: error: baseline.json: not a usm-rules baseline")
+
+
+# (input, --fail-on, --min-maturity, expected exit code)
+GATES = [
+    (kind, fail_on, minimum)
+    for kind in ("clean", "warning", "error")
+    for fail_on in ("error", "warning", "info", "never")
+    for minimum in (None, 3, 4)
+]
+
+
+@pytest.mark.parametrize(("kind", "fail_on", "minimum"), GATES)
+def test_every_gate_combination(tree, kind, fail_on, minimum):
+    text = {"clean": RECOVER, "warning": RECOVER.replace("Register the failure", "Register the failure by phone"),
+            "error": PERFORMER}[kind]
+    tree({"model.yaml": MODEL, "recover.yaml": text})
+    args = ["check", "--fail-on", fail_on] + (["--min-maturity", str(minimum)] if minimum else []) + ["."]
+    severity_fails = {"clean": False, "warning": fail_on in ("warning", "info"),
+                      "error": fail_on != "never"}[kind]
+    ceiling = 3 if kind == "error" else 5
+    maturity_fails = minimum is not None and ceiling < minimum
+    assert cli_run(*args).exit_code == (1 if severity_fails or maturity_fails else 0)

@@ -1,0 +1,107 @@
+"""``.usm-rules.yaml``: found by walking up from the checked paths, validated by its schema.
+
+A configuration problem is a :class:`ConfigError` (one line naming the file, the key and
+what is allowed); the CLI turns it into exit 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .loader import Document, load_bytes
+from .validation import validate_data
+
+NAMES = (".usm-rules.yaml", ".usm-rules.yml")
+DEFAULT_MAPPING = "default (USM.md)"
+
+
+class ConfigError(ValueError):
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: {key}: {problem}")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str
+    subject: str
+    reason: str
+    approver: str
+    expires: dt.date
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings in force; ``path`` is None when no file was found."""
+
+    path: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # absolute globs
+    rules: tuple[str, ...] = ()  # absolute folders
+    fail_on: str | None = None
+    min_maturity: int | None = None
+    severity: dict[str, str] = field(default_factory=dict)
+    ceilings: dict[str, int] = field(default_factory=dict)
+    mapping: str = DEFAULT_MAPPING
+    waivers: tuple[Waiver, ...] = ()
+
+
+def find_config(paths: list[str]) -> Path | None:
+    """The nearest ``.usm-rules.yaml`` above the first checked path (or the working folder)."""
+    start = Path(next((p for p in paths if p != "-"), ".")).absolute()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        for name in NAMES:
+            if (candidate / name).is_file():
+                return candidate / name
+    return None
+
+
+def load_config(path: Path) -> Config:
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(shown, "file", error.strerror or str(error)) from None
+    loaded = load_bytes(shown, raw)
+    if loaded.problems:
+        problem = loaded.problems[0]
+        raise ConfigError(shown, f"line {problem.line}", problem.message)
+    if not loaded.documents:
+        return Config(path=shown)
+    document = loaded.documents[0]
+    for key, problem in validate_data("config.schema.json", document.data):
+        raise ConfigError(shown, key, problem)
+    return _build(shown, path.parent.absolute(), document)
+
+
+def _build(shown: str, base: Path, document: Document) -> Config:
+    data: dict[str, Any] = document.data
+    ceilings = data.get("ceilings", {})
+    return Config(
+        path=shown,
+        select=tuple(data.get("select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        exclude=tuple(str(base / pattern) for pattern in data.get("exclude", ())),
+        rules=tuple(str(base / folder) for folder in data.get("rules", ())),
+        fail_on=data.get("fail-on"),
+        min_maturity=data.get("min-maturity"),
+        severity=dict(data.get("severity", {})),
+        ceilings=dict(ceilings.get("overrides", {})),
+        mapping=f"{ceilings['mapping']} ({shown})" if ceilings else DEFAULT_MAPPING,
+        waivers=tuple(_waiver(shown, document, i, item) for i, item in enumerate(data.get("waivers", ()))),
+    )
+
+
+def _waiver(shown: str, document: Document, index: int, item: dict) -> Waiver:
+    try:
+        expires = dt.date.fromisoformat(item["expires"])
+    except ValueError:
+        raise ConfigError(shown, f"waivers[{index}].expires", f"'{item['expires']}' is not a date (YYYY-MM-DD)") from None
+    line, column = document.positions.value(("waivers", index))
+    return Waiver(item["rule"], item["subject"], item["reason"], item["approver"], expires, line, column)

@@ -1,0 +1,119 @@
+"""Inline suppressions (``# usm-rules: disable=RULE -- reason``) and waivers, in one place.
+
+Suppressed findings stay in the result with their reason (auditors must see them) but no
+longer count. A suppression without a reason, one that suppresses nothing, a waiver that has
+expired or matches nothing: each is reported as a finding of its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Callable, Iterable
+
+from .config import Waiver
+from .model import Finding, Suppression
+
+_DIRECTIVE = re.compile(r"(?:^|\s)#\s*usm-rules:\s*(?P<kind>disable-file|disable)\s*=\s*(?P<rules>[^\s#]*(?:\s*,\s*[^\s#-][^\s#]*)*)(?P<rest>.*)$")
+_REASON = re.compile(r"^\s*--\s*(?P<reason>.*?)\s*$")
+
+Meta = Callable[[str, str, int, int, str], Finding]  # (rule, file, line, column, message) -> finding
+
+
+@dataclass
+class Directive:
+    file: str
+    line: int
+    column: int
+    scope: str  # "line" or "file"
+    handles: tuple[str, ...]
+    reason: str
+    standalone: bool  # alone on its line: applies to the next line
+    used: bool = False
+
+    def covers(self, finding: Finding, line_rules: set[str]) -> bool:
+        if finding.rule not in line_rules:
+            return False
+        if self.scope == "file":
+            return True
+        return finding.line == self.line or (self.standalone and finding.line == self.line + 1)
+
+
+def scan(file: str, text: str) -> list[Directive]:
+    """Every suppression comment of a file (cheap when there is none)."""
+    if "usm-rules:" not in text:
+        return []
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _DIRECTIVE.search(line)
+        if not match:
+            continue
+        handles = tuple(h.strip() for h in match.group("rules").split(",") if h.strip())
+        reason = _REASON.match(match.group("rest"))
+        column = line.index("#", match.start()) + 1
+        found.append(Directive(file, number, column, "file" if match.group("kind") == "disable-file" else "line",
+                               handles, reason.group("reason") if reason else "", not line[:column - 1].strip()))
+    return found
+
+
+def apply_directives(findings: list[Finding], directives: list[Directive],
+                     expand: Callable[[str], set[str] | None], meta: Meta) -> list[Finding]:
+    """Findings with inline and file-wide suppressions applied, plus findings about the comments."""
+    by_file: dict[str, list[tuple[Directive, set[str]]]] = {}
+    reported: list[Finding] = []
+    for directive in directives:
+        rules: set[str] = set()
+        for handle in directive.handles:
+            ids = expand(handle)
+            if ids is None:
+                reported.append(meta("USM0012", directive.file, directive.line, directive.column,
+                                     f"suppression names '{handle}', which is no rule: it suppresses nothing"))
+            else:
+                rules |= ids
+        if not directive.reason:
+            reported.append(meta("USM0011", directive.file, directive.line, directive.column,
+                                 "suppression without a reason: add ' -- why this is accepted' after the rules"))
+        by_file.setdefault(directive.file, []).append((directive, rules))
+    result = []
+    for finding in findings:
+        for directive, rules in by_file.get(finding.file, ()):
+            if finding.counts and directive.covers(finding, rules):
+                directive.used = True
+                kind = "file" if directive.scope == "file" else "inline"
+                finding = dataclasses.replace(finding, suppressed=Suppression(kind, directive.reason or "(no reason given)"))
+        result.append(finding)
+    for directive, rules in (pair for pairs in by_file.values() for pair in pairs):
+        if rules and not directive.used:
+            reported.append(meta("USM0012", directive.file, directive.line, directive.column,
+                                 f"suppression of {', '.join(directive.handles)} matches no finding: remove it"))
+    return result + reported
+
+
+def apply_waivers(findings: list[Finding], waivers: Iterable[Waiver], config_file: str, today: dt.date,
+                  expand: Callable[[str], set[str] | None], meta: Meta) -> list[Finding]:
+    """Findings with the configured waivers applied; expired and unmatched waivers reported."""
+    active = []
+    reported = []
+    for waiver in waivers:
+        label = f"waiver for {waiver.rule} on {waiver.subject} (approved by {waiver.approver})"
+        if waiver.expires < today:
+            reported.append(meta("USM0013", config_file, waiver.line, waiver.column,
+                                 f"{label} expired on {waiver.expires.isoformat()}: it no longer suppresses"))
+        else:
+            active.append((waiver, expand(waiver.rule) or set(), [False]))
+    result = []
+    for finding in findings:
+        for waiver, rules, used in active:
+            if finding.counts and finding.rule in rules and fnmatchcase(finding.subject, waiver.subject):
+                used[0] = True
+                finding = dataclasses.replace(finding, suppressed=Suppression(
+                    "waiver", waiver.reason, waiver.approver, waiver.expires.isoformat()))
+        result.append(finding)
+    for waiver, _, used in active:
+        if not used[0]:
+            reported.append(meta("USM0014", config_file, waiver.line, waiver.column,
+                                 f"waiver for {waiver.rule} on {waiver.subject} matches no finding: remove it"))
+    return result + reported
