@@ -12,7 +12,7 @@ from .baseline import Baseline, apply_baseline
 from .catalog import Catalog, Rule, load_catalog, render_message
 from .ceiling import maturity
 from .config import Config, ConfigError
-from .discovery import Source, discover, read_source
+from .discovery import Source, discover, display_path, read_source
 from .engine import Crash, FactBatches, Match, run_rule
 from .facts import Fact, build_facts
 from .loader import Document, LoadProblem, load_bytes
@@ -109,18 +109,11 @@ def _suppress(findings: list[Finding], inputs: list[_Input], catalog: Catalog, c
     directives = [d for item in inputs for d in item.directives]
     findings = apply_directives(findings, directives, catalog.expand, meta)
     if config.waivers:
-        shown = _display(config.path or "")
+        shown = display_path(config.path or "")
         findings = apply_waivers(findings, config.waivers, shown, today, catalog.expand, meta)
     if baseline is None:
         return findings, ()
     return apply_baseline(findings, baseline)
-
-
-def _display(path: str) -> str:
-    try:
-        return Path(os.path.abspath(path)).relative_to(os.getcwd()).as_posix()
-    except ValueError:
-        return path
 
 
 _INCOMPLETE = {"USM0001", "USM0003", "USM0004", "USM0005", "USM0006", "USM0007", "USM0009"}

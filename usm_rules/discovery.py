@@ -44,10 +44,10 @@ def _expand(given: str) -> list[Source]:
     if path.is_dir():
         return _walk(path)
     if path.exists():
-        return [Source(_display(path), path)]
+        return [Source(display_path(path), path)]
     if path.is_symlink():
-        return [Source(_display(path), path, "broken symbolic link")]
-    return [Source(_display(path), path, "no such file or directory")]
+        return [Source(display_path(path), path, "broken symbolic link")]
+    return [Source(display_path(path), path, "no such file or directory")]
 
 
 def _walk(root: Path) -> list[Source]:
@@ -56,7 +56,7 @@ def _walk(root: Path) -> list[Source]:
 
     def unreadable(error: OSError) -> None:
         where = Path(error.filename or root)
-        files.append(Source(_display(where), where, f"cannot read folder: {error.strerror or error}"))
+        files.append(Source(display_path(where), where, f"cannot read folder: {error.strerror or error}"))
 
     for folder, dirs, names in os.walk(root, followlinks=True, onerror=unreadable):
         stat = os.stat(folder)
@@ -66,7 +66,7 @@ def _walk(root: Path) -> list[Source]:
             continue
         visited.add(identity)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files.extend(Source(_display(p), p) for p in _yaml_files(folder, names))
+        files.extend(Source(display_path(p), p) for p in _yaml_files(folder, names))
     return sorted(files, key=lambda s: s.display)
 
 
@@ -75,7 +75,7 @@ def _yaml_files(folder: str, names: list[str]) -> list[Path]:
     return [Path(folder, n) for n in names if n.lower().endswith(YAML_SUFFIXES) and not n.startswith(".")]
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path | str) -> str:
     """The path as users see it: relative to the working folder when below it."""
     try:
         return Path(os.path.abspath(path)).relative_to(os.getcwd()).as_posix()
