@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from .base import Context, Reporter, report
+from .github import GithubReporter
 from .json_report import JsonReporter
+from .junit import JunitReporter
+from .markdown import MarkdownReporter
+from .sarif import SarifReporter
 from .text import TextReporter
 
-REPORTERS: dict[str, type[Reporter]] = {cls.name: cls for cls in (TextReporter, JsonReporter)}
+REPORTERS: dict[str, type[Reporter]] = {
+    cls.name: cls
+    for cls in (TextReporter, JsonReporter, SarifReporter, JunitReporter, GithubReporter, MarkdownReporter)
+}
 
 __all__ = ["Context", "REPORTERS", "Reporter", "report"]

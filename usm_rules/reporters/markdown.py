@@ -1,0 +1,129 @@
+"""``markdown``: a summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
+
+A heading with the verdict (ceiling, level, what holds it), the counts, a table of the
+requirements 0-10, a table of each process's ceiling, a table of the counting findings (the
+first :data:`MAX_ROWS`), a table of the suppressed findings with their reasons, and a note
+when the result is incomplete. Requirement statuses and tables use counting findings only.
+Text from the input is escaped so that it can neither break a table nor inject HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..ceiling import LEVELS, TOP
+from ..model import Finding, Limiter, Result, Severity
+from ..requirements import REQUIREMENTS
+from .base import Reporter
+from .text import plural
+
+MAX_ROWS = 200  # a pull-request comment holds at most 65,536 characters
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+class MarkdownReporter(Reporter):
+    name = "markdown"
+    description = "a Markdown summary for a pull-request comment or $GITHUB_STEP_SUMMARY"
+
+    def finish(self, result: Result) -> None:
+        sections = [verdict(self.context.tool, result), incomplete(result), requirements_table(result),
+                    processes_table(result), findings_table(result), suppressed_table(result),
+                    f"_{self.context.tool} {self.context.version}, mapping: {escape(result.mapping)}_"]
+        self.stream.write("\n\n".join(s for s in sections if s) + "\n")
+
+
+def verdict(tool: str, result: Result) -> str:
+    m = result.maturity
+    lines = [f"## {tool}: maturity ceiling {m.ceiling} of {TOP} ({m.level})", ""]
+    if m.limited_by:
+        lines.append(f"Held at {m.ceiling} by {held_by(m.limited_by)}.")
+    else:
+        lines.append("The process design does not limit maturity.")
+    if m.at_risk:
+        lines += ["", f"At risk (warnings): {', '.join(m.at_risk)}."]
+    counts = (f"{', '.join(plural(result.count(s), s.value) for s in Severity)} in {plural(len(result.files), 'file')} "
+              f"({plural(result.documents, 'document')}, {plural(len(result.processes), 'process', 'processes')})")
+    if result.suppressed:
+        counts += f"; {plural(result.suppressed, 'suppressed finding')} not counted"
+    if result.fixed:
+        counts += f"; {plural(len(result.fixed), 'baseline entry', 'baseline entries')} no longer found"
+    lines += ["", f"**{counts}**"]
+    return "\n".join(lines)
+
+
+def held_by(limits: tuple[Limiter, ...]) -> str:
+    return ", ".join(f"{l.rule}{_name(l)} (requirement {l.requirement}, {plural(len(l.findings), 'finding')})"
+                     for l in limits)
+
+
+def _name(limiter: Limiter) -> str:
+    return f" {escape(limiter.findings[0].name)}" if limiter.findings else ""
+
+
+def incomplete(result: Result) -> str:
+    if result.complete:
+        return ""
+    unread = [f.path for f in result.files if f.status == "error"]
+    why = f"{plural(len(unread), 'file')} could not be fully read ({', '.join(escape(p) for p in unread)})" \
+        if unread else "a rule could not run"
+    return f"> **Result incomplete:** {why}, so findings may be missing and the ceiling may be too high."
+
+
+def requirements_table(result: Result) -> str:
+    rows = ["| # | Requirement | Status | Findings |", "| --: | --- | --- | --: |"]
+    for number, title in REQUIREMENTS.items():
+        found = [f for f in result.active if f.requirement == number]
+        rows.append(f"| {number} | {escape(title)} | {status(found)} | {len(found)} |")
+    return "### Requirements\n\n" + "\n".join(rows)
+
+
+def status(found: list[Finding]) -> str:
+    if any(f.severity is Severity.ERROR for f in found):
+        return "**fail**"
+    return "warn" if any(f.severity is Severity.WARNING for f in found) else "pass"
+
+
+def processes_table(result: Result) -> str:
+    if not result.maturity.processes:
+        return ""
+    rows = ["| Process | Ceiling | Held by |", "| --- | --: | --- |"]
+    for name, ceiling, limits in result.maturity.processes:
+        held = ", ".join(l.rule for l in limits) or "-"
+        rows.append(f"| {escape(name)} | {ceiling} ({LEVELS[ceiling]}) | {held} |")
+    return "### Processes\n\n" + "\n".join(rows)
+
+
+def findings_table(result: Result) -> str:
+    active = result.active
+    if not active:
+        return "### Findings\n\nNo findings."
+    rows = [f"| {_where(f)} | {f.rule} {escape(f.name)} | {f.severity.value} | {escape(f.message)} |" for f in active]
+    return f"### Findings ({len(active)})\n\n" + table("| Location | Rule | Severity | Message |", rows)
+
+
+def suppressed_table(result: Result) -> str:
+    hidden = [f for f in result.findings if not f.counts]
+    if not hidden:
+        return ""
+    rows = [f"| {_where(f)} | {f.rule} {escape(f.name)} | {f.suppressed.kind} | {escape(f.suppressed.reason)} |"
+            for f in hidden]
+    return f"### Suppressed ({len(hidden)})\n\n" + table("| Location | Rule | Suppressed by | Reason |", rows)
+
+
+def table(header: str, rows: list[str]) -> str:
+    """A table of the first :data:`MAX_ROWS` rows, with a note on the rest."""
+    lines = [header, "| --- " * header.count(" | ") + "| --- |", *rows[:MAX_ROWS]]
+    if len(rows) > MAX_ROWS:
+        lines += ["", f"{plural(len(rows) - MAX_ROWS, 'more row')} not shown; `--format text` lists them all."]
+    return "\n".join(lines)
+
+
+def _where(f: Finding) -> str:
+    return escape(f"{f.file}:{f.line}")
+
+
+def escape(text: str) -> str:
+    """Safe in a table cell: no HTML, no emphasis or code, no cell break, one line."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return " ".join(text.split())
