@@ -32,7 +32,7 @@ def summary_line(result: Result) -> str:
     text = (f"{counts} in {plural(len(result.files), 'file')} "
             f"({plural(result.documents, 'document')}, {plural(len(result.processes), 'process', 'processes')})")
     if result.suppressed:
-        text += f"; {result.suppressed} suppressed (see --format json)"
+        text += f"; {result.suppressed} suppressed"
     if unread:
         text += f"; {plural(unread, 'file')} could not be fully read: result incomplete"
     if result.fixed:
