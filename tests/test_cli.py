@@ -222,3 +222,13 @@ def test_real_subprocess_on_the_samples():
     clean = subprocess.run([sys.executable, "-m", "usm_rules", "check", "sample_processes/reference"],
                            cwd=REPO, capture_output=True, text=True, timeout=120)
     assert clean.returncode == 0, clean.stdout
+
+
+def test_exclude_skips_files_and_folders(folder, tmp_path):
+    folder(**{"a.yaml": CLEAN, "b.yml": BROKEN})
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "x.yaml").write_text(BROKEN)
+    result = run("check", "--format", "json", "--exclude", "b.yml", "--exclude", "drafts", ".")
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["a.yaml"]
+    result = run("check", "--format", "json", "--exclude", "*.yml", ".")
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["a.yaml", "drafts/x.yaml"]

@@ -151,7 +151,9 @@ def test_configuration_is_found_by_walking_up_and_applied(tree):
         data["maturity"]["mapping"].startswith("ACME assessor mapping 2026 (")
     assert result.exit_code == 1
     text = cli_run("check", "repo")
-    assert "drafts" not in text.stdout and "ceiling mapping: ACME assessor mapping 2026" in text.stdout
+    assert "ceiling mapping: ACME assessor mapping 2026" in text.stdout
+    files = [f["path"] for f in json.loads(cli_run("check", "-f", "json", "repo").stdout)["files"]]
+    assert files == ["repo/processes/recover.yaml"]  # drafts/ is excluded by the configuration
     assert cli_run("check", "--no-config", "--select", "R1", "repo/processes").stdout.startswith(
         "repo/processes/recover.yaml:13:7: error USM0101")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -22,6 +23,8 @@ class Source:
 def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[Source]:
     """Every YAML file under ``paths``, each once, sorted within each given folder.
 
+    ``exclude`` holds absolute globs (``*`` also crosses folders) or absolute folders.
+
     Hidden folders and files are skipped (unless named), symlink loops are cut, and a path that does not exist is
     returned as a source with a problem rather than dropped.
     """
@@ -30,7 +33,7 @@ def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[Source]:
     for given in paths:
         for source in _expand(given):
             key = source.display if source.path is None else str(_real(source.path))
-            if key in seen or _excluded(source.display, exclude):
+            if key in seen or _excluded(source, exclude):
                 continue
             seen.add(key)
             found.append(source)
@@ -90,10 +93,13 @@ def _real(path: Path) -> Path:
         return path.absolute()
 
 
-def _excluded(display: str, patterns: tuple[str, ...]) -> bool:
-    from fnmatch import fnmatch
-
-    return any(fnmatch(display, pattern) or display.startswith(pattern.rstrip("/") + "/") for pattern in patterns)
+def _excluded(source: Source, patterns: tuple[str, ...]) -> bool:
+    """Whether a file matches an absolute glob, or lies below an excluded folder."""
+    if source.path is None:
+        return False
+    absolute = os.path.abspath(source.path)
+    return any(fnmatchcase(absolute, pattern) or absolute.startswith(pattern.rstrip("/") + os.sep)
+               for pattern in patterns)
 
 
 def read_source(source: Source, stdin: bytes | None = None) -> bytes | str:
