@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, check, dedent, located
+from conftest import REPO, check, located
 
-from usm_rules import CatalogError, load_catalog
+from usm_rules import load_catalog
 from usm_rules.cli import cli
 from usm_rules.ruledocs import rendered
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from conftest import check, dedent, located
+from conftest import check, located
 
 import usm_rules
 from usm_rules.catalog import Catalog, load_catalog

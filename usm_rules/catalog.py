@@ -10,22 +10,20 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from .conditions import Compiled, ConditionError, compile_condition
+from .datafile import DataFileError, load_data_file
 from .facts import FACT_ATTRIBUTES, FACT_POSITIONS
-from .loader import load_bytes
 from .model import Severity
 from .resources import shipped
-from .validation import validate_data
 
 _REQUIREMENT = re.compile(r"^(?:R|REQ)?(\d{1,2})$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{([a-z][a-zA-Z0-9]*)\.([a-zA-Z][a-zA-Z0-9]*)\}")
 
 
-class CatalogError(ValueError):
-    def __init__(self, file: str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: {key}: {problem}")
+class CatalogError(DataFileError):
+    """A rule pack that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -121,11 +119,10 @@ def load_pack(folder: Path, builtin_allowed: bool) -> list[Rule]:
 
 def load_rule(path: Path, builtin_allowed: bool = False) -> Rule:
     source = str(path)
-    data = _read(path)
-    problems = validate_data("rule.schema.json", data)
-    if problems:
-        key, problem = problems[0]
-        raise CatalogError(source, key, problem)
+    document = load_data_file(path, "rule.schema.json", CatalogError)
+    if document is None:
+        raise CatalogError(source, "file", "is empty: a rule file holds one rule")
+    data = document.data
     when = data["when"]
     if when == "builtin" and not builtin_allowed:
         raise CatalogError(source, "when", "'builtin' is reserved for the shipped requirement-0 rules")
@@ -145,20 +142,6 @@ def load_rule(path: Path, builtin_allowed: bool = False) -> Rule:
         report_at=report.get("at", ""), aliases=tuple(data.get("aliases", ())), examples=data.get("examples", {}),
         when=when,
     )
-
-
-def _read(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CatalogError(str(path), "file", error.strerror or str(error)) from None
-    loaded = load_bytes(str(path), raw)
-    if loaded.problems:
-        problem = loaded.problems[0]
-        raise CatalogError(str(path), f"line {problem.line}", problem.message)
-    if len(loaded.documents) != 1:
-        raise CatalogError(str(path), "file", "a rule file holds exactly one YAML document")
-    return loaded.documents[0].data
 
 
 def _compile(source: str, when: list) -> Compiled:

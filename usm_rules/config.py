@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .loader import Document, load_bytes
-from .validation import validate_data
+from .datafile import DataFileError, load_data_file
+from .loader import Document
 
 NAMES = (".usm-rules.yaml", ".usm-rules.yml")
 DEFAULT_MAPPING = "default (USM.md)"
 
 
-class ConfigError(ValueError):
-    def __init__(self, file: str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: {key}: {problem}")
+class ConfigError(DataFileError):
+    """A configuration that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -63,21 +62,10 @@ def find_config(paths: list[str]) -> Path | None:
 
 
 def load_config(path: Path) -> Config:
-    shown = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(shown, "file", error.strerror or str(error)) from None
-    loaded = load_bytes(shown, raw)
-    if loaded.problems:
-        problem = loaded.problems[0]
-        raise ConfigError(shown, f"line {problem.line}", problem.message)
-    if not loaded.documents:
-        return Config(path=shown)
-    document = loaded.documents[0]
-    for key, problem in validate_data("config.schema.json", document.data):
-        raise ConfigError(shown, key, problem)
-    return _build(shown, path.parent.absolute(), document)
+    document = load_data_file(path, "config.schema.json", ConfigError)
+    if document is None:
+        return Config(path=str(path))
+    return _build(str(path), path.parent.absolute(), document)
 
 
 def _build(shown: str, base: Path, document: Document) -> Config:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass
+
 import durable_rules_engine
 from durable.engine import Host
 
