@@ -13,7 +13,7 @@ from .catalog import Catalog, Rule, load_catalog, render_message
 from .ceiling import maturity
 from .config import Config, ConfigError
 from .discovery import Source, discover, display_path, read_source
-from .engine import Crash, FactBatches, Match, run_rule
+from .engine import Crash, Match, run_rules
 from .facts import Fact, build_facts
 from .loader import Document, LoadProblem, load_bytes
 from .model import FileOutcome, Finding, Result, Severity
@@ -154,10 +154,10 @@ def _finding(rule: Rule, file: str, line: int, column: int, message: str, subjec
 
 
 def _run_rules(rules: list[Rule], facts: list[Fact], catalog: Catalog) -> list[Finding]:
-    batches = FactBatches([fact.attrs for fact in facts])
+    outcomes = run_rules([(rule.id, rule.compiled) for rule in rules], [fact.attrs for fact in facts])
     findings: list[Finding] = []
     for rule in rules:
-        outcome = run_rule(rule.id, rule.compiled, batches)
+        outcome = outcomes[rule.id]
         if isinstance(outcome, Crash):
             findings.append(_crash(catalog, rule, outcome.problem))
             continue
