@@ -99,20 +99,29 @@ def test_a_rule_whose_message_does_not_fit_is_a_finding_naming_it(tree):
     assert crash == ["rule X0002 (misfit) crashed and was skipped: KeyError: 'nothing'; please report this"]
 
 
-def test_an_engine_segfault_is_a_finding_naming_the_rule_and_the_run_goes_on(tree):
-    """durable-rules segfaults when a comparison with another fact is the last test of a
-    pattern (jruizgit/rules#381). The compiler never emits one; built by hand, it kills the
-    engine's process, which must cost only that rule."""
+def test_a_process_killed_by_a_segfault_costs_only_its_rule(tree, monkeypatch):
+    """durable-rules can segfault (jruizgit/rules#381, delete_state); whatever the trigger, the
+    engine's process dies with SIGSEGV. Make one rule do exactly that, deterministically: the
+    run must report that rule by name and keep every other rule's findings."""
+    import os
+    import signal
+
+    from usm_rules import engine
+
+    real = engine.run_rule
+
+    def segfault_on_x(rule_id, compiled, batches):
+        if rule_id == "X0003":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(rule_id, compiled, batches)
+
+    monkeypatch.setattr(engine, "run_rule", segfault_on_x)
     tree({"a.yaml": TWO_PROCESSES})
     catalog = load_catalog()
-    good = catalog["USM0902"]
-    segfaulting = ({"a": {"type": "Activity"}},
-                   {"b": {"$and": [{"type": "Activity"}, {"normName": {"a": "normName"}},
-                                   {"$gt": {"fid": {"a": "fid"}}}]}})
-    broken = dataclasses.replace(good, id="X0003", name="segfault",
-                                 compiled=dataclasses.replace(good.compiled, clauses=segfaulting))
+    broken = dataclasses.replace(catalog["USM0902"], id="X0003", name="segfault")
     result = usm_rules.check_paths(["."], catalog=Catalog([*catalog, broken]))
     crash = [f.message for f in result.findings if f.rule == "USM0010"]
     assert crash == ["rule X0003 (segfault) crashed and was skipped: the rule engine crashed (the process died) "
                      "while running it; please report this"]
     assert ("a.yaml", 13, 24, "USM0902") in located(result)
+    assert result.complete is False
