@@ -22,6 +22,9 @@ from .baseline import BaselineError, build, load_baseline
 from .catalog import CatalogError, load_catalog
 from .config import Config, ConfigError, find_config, load_config
 from .gate import FAIL_ON, failing
+from .report import FORMATS as REPORT_FORMATS
+from .report import ReportError, build_report
+from .report import render as render_report
 from .reporters import REPORTERS, Context, report
 from .requirements import REQUIREMENTS
 from .selection import SelectionError
@@ -196,6 +199,44 @@ def docs(folder: str) -> None:
 
     written = write(load_catalog(), Path(folder))
     click.echo(f"wrote {len(written)} pages to {folder}")
+
+
+@cli.command(name="report")
+@_check_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report here; needed for html (- for standard output).")
+@click.option("-f", "--format", "format_", type=click.Choice(sorted(REPORT_FORMATS)), default="html",
+              show_default=True, help="Report format.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Findings in this baseline are listed as suppressed, not counted.")
+def audit_report(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
+                 select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], output: str | None,
+                 format_: str, baseline_file: str | None) -> None:
+    """Write a self-contained audit report of PATHS (default: the current folder).
+
+    Verdict, capability and value lenses, reclassified items, evidence and provenance in one
+    file. Its time comes from SOURCE_DATE_EPOCH when set, so the same inputs give the same
+    bytes. Exits 0 once written: the report is not a gate (use `check` for that).
+    """
+    paths = paths or (".",)
+    if "-" in paths:
+        raise UsageProblem("report reads its input files again from disk, so standard input (-) is not supported")
+    if output is None and format_ == "html":
+        raise UsageProblem("report --format html needs -o FILE (or -o - for standard output)")
+    with _usage_errors():
+        config = _config(paths, config_file, no_config)
+        baseline = load_baseline(baseline_file) if baseline_file else None
+        catalog, result = _run(paths, config, rule_dirs, select, ignore, exclude, baseline)
+    try:
+        data = build_report(result, catalog, tool=TOOL, version=__version__)
+    except ReportError as error:
+        raise UsageProblem(str(error)) from None
+    to_file = output not in (None, "-")
+    with _open_output(output if to_file else None) as stream:
+        stream.write(render_report(data, format_))
+    if to_file:
+        click.echo(f"{TOOL}: report written to {output}: maturity ceiling {data.verdict.ceiling} "
+                   f"({data.verdict.level}){'' if result.complete else ', result incomplete'}", err=True)
 
 
 def explanation(rule) -> str:

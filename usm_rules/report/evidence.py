@@ -1,0 +1,81 @@
+"""The evidence: every counting finding numbered, grouped by requirement and rule, with the
+YAML lines it points at; the suppressed findings apart, with who accepted them and why."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from ..catalog import Catalog
+from ..model import Finding, Result
+from ..requirements import REQUIREMENTS
+from .capability import status
+from .data import Evidence, QuoteLine, Ref, RequirementEvidence, RuleEvidence, SuppressedRow
+from .inputs import Inputs
+
+CONTEXT = 1  # lines quoted before and after a finding's line
+MAX_QUOTE = 200  # characters shown of one quoted line
+
+
+def _order(finding: Finding) -> tuple:
+    return finding.requirement, finding.rule, finding.file, finding.line, finding.column
+
+
+def number_findings(result: Result) -> dict[Finding, Ref]:
+    """F1, F2, ... for the counting findings in the order the evidence section lists them."""
+    ordered = sorted(result.active, key=_order)
+    return {f: Ref(n, f.rule) for n, f in enumerate(ordered, 1)}
+
+
+def evidence(result: Result, catalog: Catalog, refs: dict[Finding, Ref],
+             inputs: Inputs) -> tuple[RequirementEvidence, ...]:
+    sections = []
+    ordered = sorted(result.active, key=_order)
+    for number, in_requirement in groupby(ordered, key=lambda f: f.requirement):
+        found = list(in_requirement)
+        rules = tuple(
+            _rule(catalog, list(in_rule), refs, inputs) for _, in_rule in groupby(found, key=lambda f: f.rule)
+        )
+        sections.append(RequirementEvidence(number, REQUIREMENTS.get(number, ""), status(found), rules))
+    return tuple(sections)
+
+
+def _rule(catalog: Catalog, found: list[Finding], refs: dict[Finding, Ref], inputs: Inputs) -> RuleEvidence:
+    first = found[0]
+    rule = catalog.rules.get(first.rule)
+    return RuleEvidence(
+        rule=first.rule, name=first.name, severity=first.severity.value, ceiling=first.ceiling,
+        rationale=rule.rationale if rule else "", remediation=rule.remediation if rule else "",
+        findings=tuple(_evidence(f, refs[f], inputs) for f in found),
+    )
+
+
+def _evidence(finding: Finding, ref: Ref, inputs: Inputs) -> Evidence:
+    return Evidence(
+        anchor=ref.anchor, severity=finding.severity.value, confidence=finding.confidence,
+        file=finding.file, line=finding.line, column=finding.column, message=finding.message,
+        subject=finding.subject, quote=quote(inputs.lines(finding.file), finding.line),
+    )
+
+
+def quote(lines: list[str], line: int) -> tuple[QuoteLine, ...]:
+    """The finding's line with :data:`CONTEXT` lines either side, as written in the file."""
+    if not 1 <= line <= len(lines):
+        return ()
+    first, last = max(1, line - CONTEXT), min(len(lines), line + CONTEXT)
+    return tuple(QuoteLine(n, _clip(lines[n - 1]), n == line) for n in range(first, last + 1))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "\u2026"
+
+
+def suppressed(result: Result) -> tuple[SuppressedRow, ...]:
+    rows = sorted((f for f in result.findings if f.suppressed is not None), key=_order)
+    return tuple(
+        SuppressedRow(
+            anchor=f"S{n}", rule=f.rule, name=f.name, severity=f.severity.value, file=f.file, line=f.line,
+            column=f.column, message=f.message, kind=f.suppressed.kind, reason=f.suppressed.reason,
+            approver=f.suppressed.approver, expires=f.suppressed.expires,
+        )
+        for n, f in enumerate(rows, 1)
+    )
