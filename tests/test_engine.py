@@ -29,8 +29,8 @@ spec:
 
 
 def test_facts_that_no_rule_matches_are_fine():
-    compiled = compile_condition([{"fact": "Activity", "as": "a", "where": {"whoHowKey": {"ne": ""}}}])
-    facts = [{"type": "Activity", "fid": 1, "whoHowKey": ""}, {"type": "Process", "fid": 2, "name": "x"}]
+    compiled = compile_condition([{"fact": "Activity", "as": "a", "where": {"roleTerm": {"ne": ""}}}])
+    facts = [{"type": "Activity", "fid": 1, "roleTerm": ""}, {"type": "Process", "fid": 2, "name": "x"}]
     assert run_rule("T1", compiled, FactBatches(facts)) == []
 
 

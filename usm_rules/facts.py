@@ -29,9 +29,10 @@ FACT_ATTRIBUTES: dict[str, frozenset[str]] = {
             "titleInternal",
         ),
         "Activity": (
-            "process", "id", "name", "order", "normName", "nearKey", "whoHowKey", "conditionKey",
-            "nextCount", "roleTerm", "toolTerm", "conditionTerm",
+            "process", "id", "name", "order", "normName", "nearKey", "nextCount", "roleTerm", "toolTerm",
+            "conditionTerm",
         ),
+        "ActivityKey": ("process", "activity", "name", "key", "kind"),
         "Edge": ("process", "source", "target", "sourceOrder"),
         "SubProcess": ("process", "name", "ownKey"),
         "SubStep": ("process", "subprocess", "activity"),
@@ -50,7 +51,8 @@ FACT_POSITIONS: dict[str, frozenset[str]] = {
     for kind, names in {
         "Document": (), "Model": (), "ModelRef": (), "Edge": (), "SubStep": (), "Follows": (),
         "Process": ("title", "spec", "output", "recipient", "model", "control", "informing"),
-        "Activity": ("name", "whoHowKey", "conditionKey", "next", "roleTerm", "toolTerm", "conditionTerm"),
+        "Activity": ("name", "next", "roleTerm", "toolTerm", "conditionTerm"),
+        "ActivityKey": (),
         "SubProcess": ("ownKey",),
         "MappedActivity": ("mapsTo",),
         "Project": ("spec", "follows"),
@@ -83,9 +85,10 @@ class FactBuilder:
             at: tuple, **positions: tuple) -> None:
         index = document.positions
         assert set(positions) <= FACT_POSITIONS[kind], f"{kind} facts point at {sorted(positions)}"
-        located = {"at": index.value(at)}
-        for name, path in positions.items():
-            located[name] = index.key(path[1:]) if path and path[0] == "key" else index.value(path)
+        located = {  # a path starting with "key" points at that mapping key, not its value
+            name: index.key(path[1:]) if path and path[0] == "key" else index.value(path)
+            for name, path in {"at": at, **positions}.items()
+        }
         attrs = {"type": kind, "fid": len(self.facts) + 1, **attrs}
         assert set(attrs) == FACT_ATTRIBUTES[kind], f"{kind} facts carry {sorted(attrs)}"
         self.facts.append(Fact(attrs, subject, document.file, located))
@@ -159,8 +162,6 @@ def _process(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
 def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dict, order: dict) -> None:
     base = ("spec", "activities", i)
     subject = f"Process/{process}/activities/{activity['id']}"
-    who = next((k for k in activity if k.lower() in p.WHO_HOW_KEYS), "")
-    condition = next((k for k in activity if k.lower() in p.CONDITION_KEYS), "")
     nexts = activity.get("next", [])
     nexts = [nexts] if isinstance(nexts, str) else nexts
     texts = [(field, activity[field]) for field in ("name", "description") if isinstance(activity.get(field), str)]
@@ -170,13 +171,17 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
     attrs = {
         "process": process, "id": activity["id"], "name": activity["name"], "order": i,
         "normName": p.normalised_name(activity["name"]), "nearKey": p.near_key(activity["name"]),
-        "whoHowKey": who, "conditionKey": condition, "nextCount": len(nexts),
+        "nextCount": len(nexts),
         "roleTerm": role, "toolTerm": tool, "conditionTerm": cond,
     }
-    b.add(doc, "Activity", subject, attrs, base + ("id",), name=base + ("name",),
-          whoHowKey=("key",) + base + (who,), conditionKey=("key",) + base + (condition,),
-          next=("key",) + base + ("next",), roleTerm=base + (role_at,), toolTerm=base + (tool_at,),
+    b.add(doc, "Activity", subject, attrs, base + ("id",), name=base + ("name",), next=("key",) + base + ("next",), roleTerm=base + (role_at,), toolTerm=base + (tool_at,),
           conditionTerm=base + (cond_at,))
+    for key in activity:
+        kind = "who-how" if key.lower() in p.WHO_HOW_KEYS else "condition" if key.lower() in p.CONDITION_KEYS else ""
+        if kind:  # every offending key is its own fact, so each gets its own finding
+            b.add(doc, "ActivityKey", subject, {"process": process, "activity": activity["id"],
+                                                "name": activity["name"], "key": key, "kind": kind},
+                  ("key",) + base + (key,))
     single = isinstance(activity.get("next"), str)
     for j, target in enumerate(nexts):
         at = base + ("next",) if single else base + ("next", j)
