@@ -25,8 +25,7 @@ def maturity(findings: list[Finding], processes: list[str]) -> Maturity:
     ceiling, limited_by = _lowest(limiting)
     per_process = []
     for name in processes:
-        prefix = f"Process/{name}"
-        own = [f for f in limiting if f.subject == prefix or f.subject.startswith(prefix + "/")]
+        own = [f for f in limiting if f.is_about(name)]
         own_ceiling, own_limits = _lowest(own)
         per_process.append((name, own_ceiling, own_limits))
     at_risk = sorted({f.rule for f in findings if f.severity is Severity.WARNING and f.ceiling is not None})

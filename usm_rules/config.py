@@ -13,9 +13,9 @@ from typing import Any
 
 from .datafile import DataFileError, load_data_file
 from .loader import Document
+from .model import DEFAULT_MAPPING
 
 NAMES = (".usm-rules.yaml", ".usm-rules.yml")
-DEFAULT_MAPPING = "default (USM.md)"
 
 
 class ConfigError(DataFileError):

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
 
+DEFAULT_MAPPING = "default (USM.md)"
+
 
 class Severity(str, Enum):
     """How bad a finding is; ordered so that ``rank`` compares them."""
@@ -59,6 +61,11 @@ class Finding:
         """Stable across moved lines and reformatting: the rule and what it is about."""
         about = self.subject or f"{self.file}:{self.message}"
         return hashlib.sha256(f"{self.rule}\0{about}".encode()).hexdigest()[:16]
+
+    def is_about(self, process: str) -> bool:
+        """Whether the finding concerns the process ``process`` or something inside it."""
+        prefix = f"Process/{process}"
+        return self.subject == prefix or self.subject.startswith(prefix + "/")
 
     @property
     def counts(self) -> bool:
@@ -123,7 +130,7 @@ class Result:
     processes: tuple[str, ...]
     maturity: Maturity
     complete: bool
-    mapping: str = "default (USM.md)"
+    mapping: str = DEFAULT_MAPPING
     fixed: tuple[str, ...] = ()  # baseline fingerprints that no longer occur
 
     @property

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
+from .model import Finding, Severity
+
 REQUIREMENTS = {
     0: "The input can be read and understood (load and schema)",
     1: "Describes what happens in sequence, not who or how",
@@ -15,3 +19,14 @@ REQUIREMENTS = {
     9: "The model is integrated: each activity occurs only once",
     10: "All activities are steered by process control",
 }
+
+
+def status(findings: Iterable[Finding]) -> str:
+    """``fail`` on any counting error, ``warn`` on any counting warning, else ``pass``.
+
+    Suppressed findings do not count, and an info finding never changes the status.
+    """
+    severities = {f.severity for f in findings if f.counts}
+    if Severity.ERROR in severities:
+        return "fail"
+    return "warn" if Severity.WARNING in severities else "pass"

@@ -8,26 +8,17 @@ about models, practices, projects and files included.
 
 from __future__ import annotations
 
-from typing import Iterable
-
-from ..model import Finding, Result, Severity
+from ..model import Finding, Result
+from ..requirements import status
 from .data import Cell, MatrixRow, Ref
 from .inputs import Declared
 
 COLUMNS = tuple(range(1, 11))
 
 
-def status(findings: Iterable[Finding]) -> str:
-    found = list(findings)
-    if any(f.severity is Severity.ERROR for f in found):
-        return "fail"
-    return "warn" if found else "pass"
-
-
 def concerns(finding: Finding, process: str) -> bool:
     """Whether a finding is about the process or something inside it."""
-    prefix = f"Process/{process}"
-    return finding.subject == prefix or finding.subject.startswith(prefix + "/")
+    return finding.is_about(process)
 
 
 def processes(result: Result) -> tuple[str, ...]:

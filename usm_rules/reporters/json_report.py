@@ -6,7 +6,7 @@ import json
 
 from ..ceiling import LEVELS
 from ..model import Limiter, Result, Severity
-from ..requirements import REQUIREMENTS
+from ..requirements import REQUIREMENTS, status
 from .base import Reporter
 
 
@@ -66,6 +66,5 @@ def requirement_rows(result: Result) -> list[dict]:
     rows = []
     for number, title in REQUIREMENTS.items():
         found = [f for f in result.active if f.requirement == number]
-        status = "fail" if any(f.severity is Severity.ERROR for f in found) else ("warn" if found else "pass")
-        rows.append({"number": number, "title": title, "status": status, "findings": len(found)})
+        rows.append({"number": number, "title": title, "status": status(found), "findings": len(found)})
     return rows

@@ -14,6 +14,7 @@ import re
 from ..ceiling import LEVELS, TOP
 from ..model import Finding, Limiter, Result, Severity
 from ..requirements import REQUIREMENTS
+from ..requirements import status as requirement_status
 from .base import Reporter
 from .text import plural
 
@@ -78,9 +79,8 @@ def requirements_table(result: Result) -> str:
 
 
 def status(found: list[Finding]) -> str:
-    if any(f.severity is Severity.ERROR for f in found):
-        return "**fail**"
-    return "warn" if any(f.severity is Severity.WARNING for f in found) else "pass"
+    verdict = requirement_status(found)
+    return "**fail**" if verdict == "fail" else verdict
 
 
 def processes_table(result: Result) -> str:

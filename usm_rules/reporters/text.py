@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..config import DEFAULT_MAPPING
-from ..model import FileOutcome, Finding, Result, Severity
+from ..model import DEFAULT_MAPPING, FileOutcome, Finding, Result, Severity
 from .base import Reporter
 
 
