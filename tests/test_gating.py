@@ -168,6 +168,8 @@ def test_configuration_is_found_by_walking_up_and_applied(tree):
     ("waivers: [{rule: USM0101, subject: x, reason: y, approver: z, expires: 2026-13-45}]\n",
      "waivers[0].expires", "not a date"),
     ("waivers: [{rule: USM0101, subject: x}]\n", "waivers[0]", "'reason' is a required property"),
+    ("waivers: [{rule: USM9999, subject: x, reason: y, approver: z, expires: 2030-01-01}]\n",
+     "waivers[0].rule", "names no rule"),
 ])
 def test_bad_configuration_is_exit_2_naming_file_key_and_allowed_values(tree, config, key, allowed):
     tree({".usm-rules.yaml": config, "recover.yaml": RECOVER})
@@ -225,3 +227,31 @@ def test_every_gate_combination(tree, kind, fail_on, minimum):
     ceiling = 3 if kind == "error" else 5
     maturity_fails = minimum is not None and ceiling < minimum
     assert cli_run(*args).exit_code == (1 if severity_fails or maturity_fails else 0)
+
+
+def test_unreadable_input_fails_whatever_rules_are_selected(tree):
+    tree({".usm-rules.yaml": "select: [R1, R7]\n", "model.yaml": MODEL, "recover.yaml": RECOVER,
+          "broken.yaml": "apiVersion: usm/v1\nkind: Process\nmetadata: {name: x\n",
+          "typo.yaml": RECOVER.replace("name: recover,", "name: typo,").replace("activities:", "activitis:")})
+    result = cli_run("check", ".")
+    assert result.exit_code == 1
+    assert [line.split(": ")[1].split()[1] for line in result.stdout.splitlines()[:2]] == ["USM0001", "USM0006"]
+    refused = cli_run("check", "--ignore", "USM0001", ".")
+    assert refused.exit_code == 2 and "cannot be ignored" in refused.stderr
+
+
+def test_min_maturity_is_not_confirmed_on_incomplete_input(tree):
+    tree({"bad.yaml": "a: [\n"})
+    result = cli_run("check", "--fail-on", "never", "--min-maturity", "5", ".")
+    assert result.exit_code == 1 and "cannot be confirmed: the result is incomplete" in result.stderr
+    assert cli_run("check", "--fail-on", "never", ".").exit_code == 0
+
+
+def test_waivers_in_a_configuration_outside_the_working_folder(tree, tmp_path):
+    outside = tmp_path.parent / f"{tmp_path.name}-config"
+    outside.mkdir()
+    (outside / "policy.yaml").write_text(waiver_config("2099-01-01"))
+    tree({"model.yaml": MODEL, "recover.yaml": PERFORMER})
+    result = cli_run("check", "--config", str(outside / "policy.yaml"), "--format", "json", ".")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["findings"][0]["suppressed"]["kind"] == "waiver"

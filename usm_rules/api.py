@@ -59,6 +59,7 @@ def check_paths(
     """
     config = config or Config()
     catalog = catalog or prepare_catalog(config, rules)
+    _check_waivers(catalog, config)
     selection = _selection(catalog, config, tuple(select), tuple(ignore))
     patterns = (*config.exclude, *(os.path.join(os.getcwd(), p) for p in exclude))
     inputs = [_read(source, stdin) for source in discover([str(p) for p in paths], patterns)]
@@ -92,6 +93,13 @@ def prepare_catalog(config: Config, rules: Iterable[str | Path] = ()) -> Catalog
     except KeyError as error:
         raise ConfigError(config.path or "configuration", error.args[0], "names no rule, rule name or requirement "
                           "(R0-R10); see `usm-rules rules`") from None
+
+
+def _check_waivers(catalog: Catalog, config: Config) -> None:
+    for index, waiver in enumerate(config.waivers):
+        if catalog.expand(waiver.rule) is None:
+            raise ConfigError(config.path or "configuration", f"waivers[{index}].rule",
+                              f"'{waiver.rule}' names no rule; see `usm-rules rules`")
 
 
 def _selection(catalog: Catalog, config: Config, select: tuple[str, ...], ignore: tuple[str, ...]) -> Selection:

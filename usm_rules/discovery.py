@@ -83,7 +83,7 @@ def display_path(path: Path | str) -> str:
     try:
         return Path(os.path.abspath(path)).relative_to(os.getcwd()).as_posix()
     except (ValueError, OSError):
-        return path.as_posix()
+        return Path(path).as_posix()
 
 
 def _real(path: Path) -> Path:

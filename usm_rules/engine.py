@@ -20,6 +20,7 @@ durable-rules' quirks are handled here and pinned by tests:
 
 from __future__ import annotations
 
+import faulthandler
 import itertools
 import json
 import multiprocessing
@@ -174,6 +175,7 @@ def _run_in_child(rules: list[tuple[str, Compiled]], facts: list[dict]) -> dict 
 
 
 def _child(rules: list[tuple[str, Compiled]], facts: list[dict], sender) -> None:
+    faulthandler.disable()  # a crash here is reported as a finding, not as a C traceback
     try:
         sender.send(_run_here(rules, facts))
     finally:

@@ -16,7 +16,11 @@ def failing(result: Result, fail_on: str = "error", min_maturity: int = 1) -> li
         if count:
             reasons.append(f"{count} finding(s) at or above {fail_on}")
     ceiling = result.maturity.ceiling
-    if ceiling < min_maturity:
+    if min_maturity > 1 and not result.complete:
+        unread = sum(1 for f in result.files if f.status == "error")
+        reasons.append(f"--min-maturity {min_maturity} cannot be confirmed: the result is incomplete "
+                       f"({unread} file(s) could not be read or understood, or a rule crashed)")
+    elif ceiling < min_maturity:
         held = ", ".join(f"{l.rule} (requirement {l.requirement})" for l in result.maturity.limited_by)
         reasons.append(f"maturity ceiling {ceiling} is below --min-maturity {min_maturity}; held down by {held}")
     return reasons

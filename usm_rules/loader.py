@@ -81,14 +81,6 @@ class LoadedFile:
     problems: list[LoadProblem] = field(default_factory=list)
     text: str | None = None  # the decoded text, when it could be decoded
 
-    @property
-    def readable(self) -> bool:
-        """False when nothing of the file could be understood as it stands."""
-        return not any(p.rule in FATAL_RULES for p in self.problems)
-
-
-FATAL_RULES = {"USM0001", "USM0003", "USM0004", "USM0005", "USM0007", "USM0009"}
-
 
 def load_bytes(file: str, raw: bytes) -> LoadedFile:
     """Every document of one file, and every problem met on the way."""
