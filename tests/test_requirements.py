@@ -72,3 +72,22 @@ def test_reference_model_with_one_defect(tmp_path, monkeypatch, requirement, fil
         own = {name: c for name, c, _ in result.maturity.processes}
         assert own[process] == ceiling
         assert all(c == 5 for name, c in own.items() if name != process)
+
+
+@pytest.mark.parametrize(("file", "text", "replacement"), [
+    ("model.yaml", "    - from: agree\n      to: change\n", "    - from: agree\n      too: change\n"),  # a typo
+    ("recover.yaml", "  trigger: incident\n", "  trigger: outage\n"),  # a bad value in a process
+])
+def test_a_schema_error_does_not_make_what_refers_to_it_look_broken(tmp_path, monkeypatch, file, text, replacement):
+    """An invalid document is left out of the rules, but what it declares still exists: the
+    processes of a model with a typo are still in a model, the activities of a process with a
+    bad trigger can still be mapped to."""
+    model = tmp_path / "reference"
+    shutil.copytree(SAMPLES / "reference", model)
+    original = (model / file).read_text(encoding="utf-8")
+    assert original.count(text) == 1
+    (model / file).write_text(original.replace(text, replacement), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = usm_rules.check_paths(["reference"])
+    assert {(f.file, f.rule) for f in result.findings} == {(f"reference/{file}", "USM0006")}
+    assert not result.complete

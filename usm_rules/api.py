@@ -30,7 +30,7 @@ class _Input:
 
     source: Source
     documents: list[Document]
-    invalid: int
+    invalid: list[Document]
     problems: list[LoadProblem]
     directives: list[Directive]
 
@@ -64,7 +64,7 @@ def check_paths(
     patterns = (*config.exclude, *(os.path.join(os.getcwd(), p) for p in exclude))
     inputs = [_read(source, stdin) for source in discover([str(p) for p in paths], patterns)]
     documents = [doc for item in inputs for doc in item.documents]
-    facts = build_facts(documents)
+    facts = build_facts(documents, [doc for item in inputs for doc in item.invalid])
     findings = [_load_finding(catalog[p.rule], item.source.display, p) for item in inputs for p in item.problems]
     findings += _run_rules([catalog[r] for r in selection.engine_rules()], facts, catalog)
     findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today())
@@ -76,7 +76,7 @@ def check_paths(
     return Result(
         findings=tuple(findings),
         files=tuple(_outcome(item) for item in inputs),
-        documents=sum(len(item.documents) + item.invalid for item in inputs),
+        documents=sum(len(item.documents) + len(item.invalid) for item in inputs),
         processes=processes,
         maturity=maturity(findings, list(processes)),
         complete=complete,
@@ -130,23 +130,20 @@ _INCOMPLETE = {"USM0001", "USM0003", "USM0004", "USM0005", "USM0006", "USM0007",
 def _read(source: Source, stdin: bytes | None) -> _Input:
     raw = read_source(source, stdin)
     if isinstance(raw, str):
-        return _Input(source, [], 0, [LoadProblem("USM0007", f"cannot read file: {raw}", 1, 1)], [])
+        return _Input(source, [], [], [LoadProblem("USM0007", f"cannot read file: {raw}", 1, 1)], [])
     loaded = load_bytes(source.display, raw)
     directives = scan(source.display, loaded.text) if loaded.text is not None else []
-    valid, invalid, problems = [], 0, list(loaded.problems)
+    valid, invalid, problems = [], [], list(loaded.problems)
     for document in loaded.documents:
         errors = validate_document(document)
         problems.extend(errors)
-        if errors:
-            invalid += 1
-        else:
-            valid.append(document)
+        (invalid if errors else valid).append(document)
     return _Input(source, valid, invalid, problems, directives)
 
 
 def _outcome(item: _Input) -> FileOutcome:
     failed = any(p.rule in _INCOMPLETE for p in item.problems)
-    return FileOutcome(item.source.display, "error" if failed else "checked", len(item.documents) + item.invalid)
+    return FileOutcome(item.source.display, "error" if failed else "checked", len(item.documents) + len(item.invalid))
 
 
 def _load_finding(rule: Rule, file: str, problem: LoadProblem) -> Finding:

@@ -33,6 +33,7 @@ FACT_ATTRIBUTES: dict[str, frozenset[str]] = {
             "conditionTerm",
         ),
         "ActivityKey": ("process", "activity", "name", "key", "kind"),
+        "ActivityId": ("process", "id"),
         "Edge": ("process", "source", "target", "sourceOrder"),
         "SubProcess": ("process", "name", "ownKey"),
         "SubStep": ("process", "subprocess", "activity"),
@@ -52,7 +53,7 @@ FACT_POSITIONS: dict[str, frozenset[str]] = {
         "Document": (), "Model": (), "ModelRef": (), "Edge": (), "SubStep": (), "Follows": (),
         "Process": ("title", "spec", "output", "recipient", "model", "control", "informing"),
         "Activity": ("name", "next", "roleTerm", "toolTerm", "conditionTerm"),
-        "ActivityKey": (),
+        "ActivityKey": (), "ActivityId": (),
         "SubProcess": ("ownKey",),
         "MappedActivity": ("mapsTo",),
         "Project": ("spec", "follows"),
@@ -102,11 +103,43 @@ class FactBuilder:
         if builder is not None:
             builder(self, document, name, data["spec"])
 
+    def declared(self, document: Document) -> None:
+        """The names an invalid document declares, read defensively (its types are not checked)."""
+        data = document.data
+        metadata, spec = data.get("metadata"), data.get("spec")
+        kind = data.get("kind")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        if not isinstance(kind, str) or not isinstance(name, str):
+            return
+        self.add(document, "Document", f"{kind}/{name}", {"kind": kind, "name": name}, ("metadata", "name"))
+        spec = spec if isinstance(spec, dict) else {}
+        if kind == "ProcessModel":
+            processes = spec.get("processes")
+            for i, process in enumerate(processes if isinstance(processes, list) else []):
+                if isinstance(process, str):
+                    self.add(document, "ModelRef", f"ProcessModel/{name}/processes/{process}",
+                             {"model": name, "process": process, "role": "member"}, ("spec", "processes", i))
+        elif kind == "Process":
+            activities = spec.get("activities")
+            for i, activity in enumerate(activities if isinstance(activities, list) else []):
+                if isinstance(activity, dict) and isinstance(activity.get("id"), str):
+                    self.add(document, "ActivityId", f"Process/{name}/activities/{activity['id']}",
+                             {"process": name, "id": activity["id"]}, ("spec", "activities", i, "id"))
 
-def build_facts(documents: list[Document]) -> list[Fact]:
+
+def build_facts(documents: list[Document], invalid: list[Document] = ()) -> list[Fact]:
+    """Facts of the valid documents, plus what can be named safely in the invalid ones.
+
+    A document that fails its schema is left out of the rules, but what it declares (its
+    kind and name, a model's process list, a process's activity ids) still counts as
+    existing, so a typo in one document does not make everything that refers to it look
+    broken.
+    """
     builder = FactBuilder()
     for document in documents:
         builder.document(document)
+    for document in invalid:
+        builder.declared(document)
     return builder.facts
 
 
@@ -174,6 +207,7 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
         "nextCount": len(nexts),
         "roleTerm": role, "toolTerm": tool, "conditionTerm": cond,
     }
+    b.add(doc, "ActivityId", subject, {"process": process, "id": activity["id"]}, base + ("id",))
     b.add(doc, "Activity", subject, attrs, base + ("id",), name=base + ("name",), next=("key",) + base + ("next",), roleTerm=base + (role_at,), toolTerm=base + (tool_at,),
           conditionTerm=base + (cond_at,))
     for key in activity:
