@@ -255,3 +255,11 @@ def test_waivers_in_a_configuration_outside_the_working_folder(tree, tmp_path):
     result = cli_run("check", "--config", str(outside / "policy.yaml"), "--format", "json", ".")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["findings"][0]["suppressed"]["kind"] == "waiver"
+
+
+def test_suppression_text_inside_strings_is_not_a_comment(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": PERFORMER.replace(
+        "  purpose: Restore the agreed service after a failure.\n",
+        "  purpose: |\n    Restore the service.\n    # usm-rules: disable-file=R1 -- not a comment\n").replace(
+        "name: Restore the service", "name: 'Restore # usm-rules: disable=USM0101 -- fake'")})
+    assert [(f.rule, f.counts) for f in check().findings] == [("USM0101", True)]

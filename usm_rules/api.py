@@ -132,7 +132,7 @@ def _read(source: Source, stdin: bytes | None) -> _Input:
     if isinstance(raw, str):
         return _Input(source, [], [], [LoadProblem("USM0007", f"cannot read file: {raw}", 1, 1)], [])
     loaded = load_bytes(source.display, raw)
-    directives = scan(source.display, loaded.text) if loaded.text is not None else []
+    directives = scan(source.display, loaded.text, loaded.strings) if loaded.text is not None else []
     valid, invalid, problems = [], [], list(loaded.problems)
     for document in loaded.documents:
         errors = validate_document(document)

@@ -80,6 +80,8 @@ class LoadedFile:
     documents: list[Document] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     text: str | None = None  # the decoded text, when it could be decoded
+    # where quoted and block scalars stand, (start, end) 1-based: a '#' inside is no comment
+    strings: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 def load_bytes(file: str, raw: bytes) -> LoadedFile:
@@ -207,6 +209,9 @@ class _Builder:
             return
         elif isinstance(event, ScalarEvent):
             self._events += 1
+            if event.style not in (None, ""):
+                end = (event.end_mark.line + 1, event.end_mark.column + 1)
+                self.result.strings.append((position, end))
             self._attach(self._scalar(event, position), position, 1, event.anchor)
         elif isinstance(event, AliasEvent):
             self._alias(event, position)

@@ -42,10 +42,15 @@ class Directive:
         return finding.line == self.line or (self.standalone and finding.line == self.line + 1)
 
 
-def scan(file: str, text: str) -> list[Directive]:
-    """Every suppression comment of a file (cheap when there is none)."""
+def scan(file: str, text: str, strings: Iterable[tuple[tuple[int, int], tuple[int, int]]] = ()) -> list[Directive]:
+    """Every suppression comment of a file (cheap when there is none).
+
+    ``strings`` are the spans of quoted and block scalars: a '#' inside one is text, not a
+    comment, so "usm-rules: disable" written in a description suppresses nothing.
+    """
     if "usm-rules:" not in text:
         return []
+    spans = list(strings)
     found = []
     for number, line in enumerate(text.splitlines(), 1):
         match = _DIRECTIVE.search(line)
@@ -54,6 +59,8 @@ def scan(file: str, text: str) -> list[Directive]:
         handles = tuple(h.strip() for h in match.group("rules").split(",") if h.strip())
         reason = _REASON.match(match.group("rest"))
         column = line.index("#", match.start()) + 1
+        if any(start <= (number, column) < end for start, end in spans):
+            continue
         found.append(Directive(file, number, column, "file" if match.group("kind") == "disable-file" else "line",
                                handles, reason.group("reason") if reason else "", not line[:column - 1].strip()))
     return found
