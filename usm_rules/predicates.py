@@ -14,8 +14,9 @@ from lemminflect import getAllLemmas
 
 USM_VERBS = frozenset({"agree", "change", "recover", "operate", "improve"})
 WHO_HOW_KEYS = (
-    "performer", "performers", "role", "roles", "team", "actor", "owner", "assignee", "group",
-    "department", "responsible", "tool", "tools", "system", "application", "channel",
+    "performer", "performers", "performedby", "performed_by", "performed-by", "who", "how", "role", "roles",
+    "team", "actor", "actors", "owner", "assignee", "group", "department", "responsible", "lane", "swimlane",
+    "tool", "tools", "system", "systems", "application", "channel", "method",
 )
 CONDITION_KEYS = ("condition", "gateway", "decision", "when", "if")
 AREAS_OF_ATTENTION = frozenset(
@@ -28,6 +29,7 @@ PROVIDER_INTERNAL = frozenset(
 _NOUN_MARKERS = frozenset({"management", "process", "processes"})
 _NOMINAL_SUFFIXES = ("ment", "tion", "sion", "ance", "ence", "ancy", "ency")
 _ARTICLES = frozenset({"a", "an", "the"})
+_DETERMINERS = _ARTICLES | frozenset({"all", "each", "every", "its", "our", "their", "any", "this", "that", "new"})
 _STOPWORDS = _ARTICLES | frozenset(
     {"of", "for", "to", "and", "or", "in", "on", "with", "from", "at", "into", "per", "its", "their", "our", "all"}
 )
@@ -45,6 +47,10 @@ _TOOLS = re.compile(
 _CONDITIONS = re.compile(
     r"\b(if|when|whenever|unless|depending on|in case|in the event|otherwise)\b", re.IGNORECASE
 )
+# after these verbs "if" means "whether" and "when" a time: "Check if it works", "Record when"
+_REPORTING = frozenset({"check", "checks", "verify", "verifies", "ask", "asks", "record", "records", "note",
+                        "notes", "log", "logs", "register", "registers", "tell", "tells", "inform", "informs",
+                        "confirm", "confirms", "state", "states", "say", "says", "know", "determine", "decide"})
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -58,12 +64,23 @@ def lemmas(word: str) -> dict:
 
 
 def nominal_reason(title: str) -> str:
-    """Why a title reads as a noun (``""`` when it does not): the exact requirement-2 check."""
-    for word in words(title):
+    """Why a title reads as a noun (``""`` when it does not): the exact requirement-2 check.
+
+    "Management" or "process" anywhere makes it a noun ("Change Management"). Otherwise a
+    title that starts with a verb and has an article is a verb phrase ("Restore the
+    connection"); otherwise it is read as a noun phrase whose head is its last word
+    ("Service Request Fulfilment", "Change Enablement").
+    """
+    found = words(title)
+    for word in found:
         if word in _NOUN_MARKERS:
             return f"contains '{word}'"
-        if len(word) > 6 and word.endswith(_NOMINAL_SUFFIXES) and "VERB" not in lemmas(word):
-            return f"'{word}' is a noun (nominalisation)"
+    verb_phrase = bool(found) and "VERB" in lemmas(found[0]) and any(w in _DETERMINERS for w in found)
+    if not found or verb_phrase or len(found) == 1 and "VERB" in lemmas(found[0]):
+        return ""
+    head = found[-1]
+    if len(head) > 6 and head.endswith(_NOMINAL_SUFFIXES) and "VERB" not in lemmas(head):
+        return f"'{head}' is a noun (nominalisation)"
     return ""
 
 
@@ -95,8 +112,12 @@ def tool_term(text: str) -> str:
 
 
 def condition_term(text: str) -> str:
-    found = _CONDITIONS.search(text)
-    return found.group(0) if found else ""
+    for found in _CONDITIONS.finditer(text):
+        before = words(text[:found.start()])
+        if found.group(1).lower() in ("if", "when") and before and before[-1] in _REPORTING:
+            continue
+        return found.group(1)
+    return ""
 
 
 def normalised_name(name: str) -> str:
