@@ -263,3 +263,18 @@ def test_suppression_text_inside_strings_is_not_a_comment(tree):
         "  purpose: |\n    Restore the service.\n    # usm-rules: disable-file=R1 -- not a comment\n").replace(
         "name: Restore the service", "name: 'Restore # usm-rules: disable=USM0101 -- fake'")})
     assert [(f.rule, f.counts) for f in check().findings] == [("USM0101", True)]
+
+
+def test_an_ignored_rule_does_not_make_its_suppression_unused(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": PERFORMER.replace(
+        "performer: Service desk", "performer: Service desk  # usm-rules: disable=USM0101 -- kept until Q3")})
+    assert check(ignore=["USM0101"]).findings == ()
+
+
+def test_baseline_of_a_file_level_problem_survives_moved_lines(tree):
+    duplicate = RECOVER.replace("  trigger: incident\n", "  trigger: incident\n  purpose: Again.\n")
+    tree({"model.yaml": MODEL, "recover.yaml": duplicate})
+    assert cli_run("baseline", "create", "-o", "baseline.json", ".").exit_code == 0
+    tree({"recover.yaml": "# moved\n\n" + duplicate})
+    result = cli_run("check", "--baseline", "baseline.json", ".")
+    assert result.exit_code == 0 and "no longer occur" not in result.stdout

@@ -91,3 +91,15 @@ def test_a_schema_error_does_not_make_what_refers_to_it_look_broken(tmp_path, mo
     result = usm_rules.check_paths(["reference"])
     assert {(f.file, f.rule) for f in result.findings} == {(f"reference/{file}", "USM0006")}
     assert not result.complete
+
+
+def test_a_sub_process_repeating_its_process_output_is_not_its_own(tmp_path, monkeypatch):
+    model = tmp_path / "reference"
+    shutil.copytree(SAMPLES / "reference", model)
+    path = model / "recover.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("      activities: [rec-3, rec-4]\n",
+                                 "      activities: [rec-3, rec-4]\n      output: Restored service\n"
+                                 "      trigger: incident\n"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert usm_rules.check_paths(["reference"]).findings == ()

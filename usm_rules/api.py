@@ -67,7 +67,7 @@ def check_paths(
     facts = build_facts(documents, [doc for item in inputs for doc in item.invalid])
     findings = [_load_finding(catalog[p.rule], item.source.display, p) for item in inputs for p in item.problems]
     findings += _run_rules([catalog[r] for r in selection.engine_rules()], facts, catalog)
-    findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today())
+    findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection)
     findings = _deduplicate(f for f in findings if selection.keeps(f.rule))
     processes = tuple(doc.data["metadata"]["name"] for doc in documents if doc.data["kind"] == "Process")
     complete = not any(p.rule in _INCOMPLETE for item in inputs for p in item.problems) and not any(
@@ -109,13 +109,13 @@ def _selection(catalog: Catalog, config: Config, select: tuple[str, ...], ignore
 
 
 def _suppress(findings: list[Finding], inputs: list[_Input], catalog: Catalog, config: Config,
-              baseline: Baseline | None, today: dt.date) -> tuple[list[Finding], tuple[str, ...]]:
+              baseline: Baseline | None, today: dt.date, selection: Selection) -> tuple[list[Finding], tuple[str, ...]]:
     """Inline suppressions, then waivers, then the baseline: after the rules, in one place."""
     def meta(rule: str, file: str, line: int, column: int, message: str) -> Finding:
         return _finding(catalog[rule], file, line, column, message, "")
 
     directives = [d for item in inputs for d in item.directives]
-    findings = apply_directives(findings, directives, catalog.expand, meta)
+    findings = apply_directives(findings, directives, catalog.expand, meta, selection.keeps)
     if config.waivers:
         shown = display_path(config.path or "")
         findings = apply_waivers(findings, config.waivers, shown, today, catalog.expand, meta)

@@ -233,13 +233,23 @@ def _first_term(texts: list[tuple[str, str]], find: Any) -> tuple[str, str]:
 
 def _subprocess(b: FactBuilder, doc: Document, process: str, i: int, sub: dict) -> None:
     base = ("spec", "subprocesses", i)
-    own = next((k for k in ("output", "trigger") if k in sub), "")
+    spec = doc.data["spec"]
+    own = next((k for k in ("output", "trigger") if k in sub and _differs(sub[k], spec.get(k))), "")
     subject = f"Process/{process}/subprocesses/{sub['name']}"
     b.add(doc, "SubProcess", subject, {"process": process, "name": sub["name"], "ownKey": own},
           base + ("name",), ownKey=("key",) + base + (own,))
     for j, activity in enumerate(sub["activities"]):
         b.add(doc, "SubStep", f"{subject}/activities/{activity}",
               {"process": process, "subprocess": sub["name"], "activity": activity}, base + ("activities", j))
+
+
+def _differs(mine: object, process: object) -> bool:
+    """Whether a sub-process's output or trigger is its own (repeating the process's is not)."""
+    def norm(value: object) -> object:
+        if isinstance(value, list):
+            return sorted(map(norm, value))
+        return " ".join(p.words(value)) if isinstance(value, str) else value
+    return norm(mine) != norm(process) and not (isinstance(process, list) and norm(mine) in norm(process))
 
 
 def _mapped(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -59,7 +60,9 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable across moved lines and reformatting: the rule and what it is about."""
-        about = self.subject or f"{self.file}:{self.message}"
+        # without a subject (a file-level problem) the message stands in, less its numbers:
+        # "first defined at line 18" must not change when lines move
+        about = self.subject or f"{self.file}:{re.sub(r'[0-9]+', '#', self.message)}"
         return hashlib.sha256(f"{self.rule}\0{about}".encode()).hexdigest()[:16]
 
     def is_about(self, process: str) -> bool:

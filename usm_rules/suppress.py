@@ -67,8 +67,13 @@ def scan(file: str, text: str, strings: Iterable[tuple[tuple[int, int], tuple[in
 
 
 def apply_directives(findings: list[Finding], directives: list[Directive],
-                     expand: Callable[[str], set[str] | None], meta: Meta) -> list[Finding]:
-    """Findings with inline and file-wide suppressions applied, plus findings about the comments."""
+                     expand: Callable[[str], set[str] | None], meta: Meta,
+                     active: Callable[[str], bool] = lambda rule: True) -> list[Finding]:
+    """Findings with inline and file-wide suppressions applied, plus findings about the comments.
+
+    A suppression is called unused only if one of its rules ran (``active``): with
+    ``--ignore USM0101`` a ``disable=USM0101`` comment is not known to be useless.
+    """
     by_file: dict[str, list[tuple[Directive, set[str]]]] = {}
     reported: list[Finding] = []
     for directive in directives:
@@ -93,7 +98,7 @@ def apply_directives(findings: list[Finding], directives: list[Directive],
                 finding = dataclasses.replace(finding, suppressed=Suppression(kind, directive.reason or "(no reason given)"))
         result.append(finding)
     for directive, rules in (pair for pairs in by_file.values() for pair in pairs):
-        if rules and not directive.used:
+        if rules and not directive.used and any(active(rule) for rule in rules):
             reported.append(meta("USM0012", directive.file, directive.line, directive.column,
                                  f"suppression of {', '.join(directive.handles)} matches no finding: remove it"))
     return result + reported
