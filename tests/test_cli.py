@@ -232,3 +232,9 @@ def test_exclude_skips_files_and_folders(folder, tmp_path):
     assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["a.yaml"]
     result = run("check", "--format", "json", "--exclude", "*.yml", ".")
     assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["a.yaml", "drafts/x.yaml"]
+    (tmp_path / "sub" / "drafts").mkdir(parents=True)
+    (tmp_path / "sub" / "drafts" / "y.yaml").write_text(BROKEN)
+    for pattern in ("drafts", "**/drafts", "drafts/", "*/x.yaml"):
+        result = run("check", "--format", "json", "--exclude", pattern, "--exclude", "sub/drafts", ".")
+        assert "drafts/x.yaml" not in [f["path"] for f in json.loads(result.stdout)["files"]], pattern
+        assert "sub/drafts/y.yaml" not in [f["path"] for f in json.loads(result.stdout)["files"]], pattern

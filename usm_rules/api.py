@@ -61,7 +61,7 @@ def check_paths(
     catalog = catalog or prepare_catalog(config, rules)
     _check_waivers(catalog, config)
     selection = _selection(catalog, config, tuple(select), tuple(ignore))
-    patterns = (*config.exclude, *(os.path.join(os.getcwd(), p) for p in exclude))
+    patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in exclude))
     inputs = [_read(source, stdin) for source in discover([str(p) for p in paths], patterns)]
     documents = [doc for item in inputs for doc in item.documents]
     facts = build_facts(documents, [doc for item in inputs for doc in item.invalid])

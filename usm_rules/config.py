@@ -40,7 +40,7 @@ class Config:
     path: str | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()  # absolute globs
+    exclude: tuple[tuple[str, str], ...] = ()  # (this file's folder, pattern)
     rules: tuple[str, ...] = ()  # absolute folders
     fail_on: str | None = None
     min_maturity: int | None = None
@@ -75,7 +75,7 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         path=shown,
         select=tuple(data.get("select", ())),
         ignore=tuple(data.get("ignore", ())),
-        exclude=tuple(str(base / pattern) for pattern in data.get("exclude", ())),
+        exclude=tuple((str(base), pattern) for pattern in data.get("exclude", ())),
         rules=tuple(str(base / folder) for folder in data.get("rules", ())),
         fail_on=data.get("fail-on"),
         min_maturity=data.get("min-maturity"),

@@ -20,10 +20,10 @@ class Source:
     problem: str | None = None
 
 
-def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[Source]:
+def discover(paths: list[str], exclude: tuple[tuple[str, str], ...] = ()) -> list[Source]:
     """Every YAML file under ``paths``, each once, sorted within each given folder.
 
-    ``exclude`` holds absolute globs (``*`` also crosses folders) or absolute folders.
+    ``exclude`` holds (base folder, pattern) pairs; see :func:`_excluded`.
 
     Hidden folders and files are skipped (unless named), symlink loops are cut, and a path that does not exist is
     returned as a source with a problem rather than dropped.
@@ -93,13 +93,30 @@ def _real(path: Path) -> Path:
         return path.absolute()
 
 
-def _excluded(source: Source, patterns: tuple[str, ...]) -> bool:
-    """Whether a file matches an absolute glob, or lies below an excluded folder."""
+def _excluded(source: Source, patterns: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a file matches an exclusion, as .gitignore reads them.
+
+    Each pattern is relative to its base folder. One without a slash matches any file or
+    folder name (``drafts``, ``*.draft.yaml``); one with a slash matches the path from the
+    base, or a folder on it (``processes/old``, ``**/violations``). ``*`` crosses slashes.
+    """
     if source.path is None:
         return False
     absolute = os.path.abspath(source.path)
-    return any(fnmatchcase(absolute, pattern) or absolute.startswith(pattern.rstrip("/") + os.sep)
-               for pattern in patterns)
+    for base, pattern in patterns:
+        relative = os.path.relpath(absolute, base).replace(os.sep, "/")
+        if relative.startswith("../"):
+            continue
+        parts = relative.split("/")
+        pattern = pattern.strip("/")
+        while pattern.startswith("**/"):  # "**/" also matches no folder at all
+            pattern = pattern[3:]
+        if "/" not in pattern:
+            if any(fnmatchcase(part, pattern) for part in parts):
+                return True
+        elif any(fnmatchcase("/".join(parts[:end]), pattern) for end in range(1, len(parts) + 1)):
+            return True
+    return False
 
 
 def read_source(source: Source, stdin: bytes | None = None) -> bytes | str:
