@@ -103,7 +103,7 @@ def check(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule
         config = _config(paths, config_file, no_config)
         baseline = load_baseline(baseline_file) if baseline_file else None
         catalog, result = _run(paths, config, rule_dirs, select, ignore, exclude, baseline)
-    with _open_output(output) as stream:
+    with _open_output(output) as stream, _usage_errors():
         report(REPORTERS[format_](stream, Context(TOOL, __version__, catalog)), result)
     reasons = failing(result, fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1)
     for reason in reasons:
@@ -259,7 +259,7 @@ def explanation(rule) -> str:
 def _usage_errors() -> Iterator[None]:
     try:
         yield
-    except (CatalogError, SelectionError, ConfigError, BaselineError) as error:
+    except (CatalogError, SelectionError, ConfigError, BaselineError, ReportError) as error:
         raise UsageProblem(str(error)) from None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import Context, Reporter, report
 from .github import GithubReporter
+from .html import HtmlReporter
 from .json_report import JsonReporter
 from .junit import JunitReporter
 from .markdown import MarkdownReporter
@@ -12,7 +13,8 @@ from .text import TextReporter
 
 REPORTERS: dict[str, type[Reporter]] = {
     cls.name: cls
-    for cls in (TextReporter, JsonReporter, SarifReporter, JunitReporter, GithubReporter, MarkdownReporter)
+    for cls in (TextReporter, JsonReporter, SarifReporter, JunitReporter, GithubReporter, MarkdownReporter,
+                HtmlReporter)
 }
 
 __all__ = ["Context", "REPORTERS", "Reporter", "report"]
