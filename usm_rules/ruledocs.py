@@ -19,7 +19,8 @@ def render_rule(rule: Rule) -> str:
         f"- Severity: {rule.severity.value} ({rule.confidence}); {ceiling}",
         f"- Reference: {rule.reference}", "",
         "## What it checks", "",
-        "Findings are made by the loader and validator." if rule.builtin else _condition(rule), "",
+        (f"Findings are made by the loader, the validator or the suppression checks; the message reads "
+         f"`{rule.message}`." if rule.builtin else _condition(rule)), "",
         "## Why it matters", "", rule.rationale, "", "## How to fix it", "", rule.remediation,
     ]
     for kind, heading in (("fail", "Example that violates the rule"), ("pass", "Example that passes")):
