@@ -93,3 +93,9 @@ def test_shipped_schemas_are_valid_2020_12(name):
     schema = json.loads((REPO / "schemas" / name).read_text())
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_several_missing_properties_at_one_node_are_each_reported(tree):
+    tree({"p.yaml": "spec: {}\n"})
+    messages = sorted(f.message for f in check().findings)
+    assert messages == [f"document: '{key}' is a required property" for key in ("apiVersion", "kind", "metadata")]

@@ -191,7 +191,9 @@ def _deduplicate(findings: Iterable[Finding]) -> list[Finding]:
     seen: set[tuple] = set()
     unique = []
     for finding in sorted(findings):
-        key = (finding.file, finding.line, finding.column, finding.rule)
+        # a join can reach one place twice (same subject, other partner): keep one; findings
+        # without a subject (several schema errors at one node) differ by their message
+        key = (finding.file, finding.line, finding.column, finding.rule, finding.subject or finding.message)
         if key not in seen:
             seen.add(key)
             unique.append(finding)
