@@ -16,7 +16,7 @@ from .discovery import Source, discover, display_path, read_source
 from .engine import Crash, Match, run_rules
 from .facts import Fact, build_facts
 from .loader import Document, LoadProblem, load_bytes
-from .model import FileOutcome, Finding, Result, Severity
+from .model import FileOutcome, Finding, Result
 from .selection import Selection
 from .suppress import Directive, apply_directives, apply_waivers, scan
 from .validation import validate_document
@@ -200,4 +200,4 @@ def _deduplicate(findings: Iterable[Finding]) -> list[Finding]:
     return unique
 
 
-__all__ = ["check_paths", "Severity"]
+__all__ = ["check_paths", "prepare_catalog"]

@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 
 from ..model import FileOutcome, Finding, Result, Severity
 from .base import Reporter
-from .text import ceiling_line, summary_line
+from .text import ceiling_line, finding_line, summary_line
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # outside XML 1.0 Char
 
@@ -83,17 +83,13 @@ def _unreadable(finding: Finding) -> bool:
 def _add(case: ET.Element, tag: str, finding: Finding) -> None:
     message = f"{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} {finding.name} {finding.message}"
     element = ET.SubElement(case, tag, {"type": finding.rule, "message": clean(" ".join(message.split()))})
-    element.text = clean(text_line(finding))
-
-
-def text_line(f: Finding) -> str:
-    return f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.name} {f.message}"
+    element.text = clean(finding_line(finding))
 
 
 def note(f: Finding) -> str:
     if f.suppressed is None:
-        return text_line(f)
-    return f"{text_line(f)} [suppressed ({f.suppressed.kind}): {f.suppressed.reason}]"
+        return finding_line(f)
+    return f"{finding_line(f)} [suppressed ({f.suppressed.kind}): {f.suppressed.reason}]"
 
 
 def properties(result: Result) -> ET.Element:

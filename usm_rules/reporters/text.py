@@ -14,11 +14,16 @@ class TextReporter(Reporter):
         for f in findings:
             if not f.counts:
                 continue
-            self.stream.write(f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.name} {f.message}\n")
+            self.stream.write(finding_line(f) + "\n")
 
     def finish(self, result: Result) -> None:
         self.stream.write(summary_line(result) + "\n")
         self.stream.write(ceiling_line(result) + "\n")
+
+
+def finding_line(f: Finding) -> str:
+    """``file:line:col: severity rule name message``, as compilers print them."""
+    return f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.name} {f.message}"
 
 
 def plural(count: int, noun: str, many: str = "") -> str:
