@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, check, located
 
 from usm_rules import load_catalog
 from usm_rules.cli import cli
+from usm_rules.findings import BUILTIN
 from usm_rules.ruledocs import rendered
+from usm_rules.vocabulary import FACT_TYPES
 
 CUSTOM = """\
 id: ACME001
@@ -96,8 +101,30 @@ def test_select_and_ignore_by_id_name_and_requirement(tree):
 
 
 def test_generated_rule_docs_are_up_to_date():
-    folder = REPO / "docs" / "rules"
+    folder = REPO / "docs"
     expected = rendered(load_catalog())
-    on_disk = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
+    pages = [*folder.glob("rules/*.md"), folder / "facts.md"]
+    on_disk = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in pages if p.exists()}
     stale = sorted(name for name in expected.keys() | on_disk.keys() if expected.get(name) != on_disk.get(name))
-    assert stale == [], "run `usm-rules docs docs/rules` and commit the result"
+    assert stale == [], "run `usm-rules docs docs` and commit the result"
+
+
+def test_the_rule_schema_knows_exactly_the_vocabulary_s_fact_types():
+    schema = json.loads((REPO / "schemas" / "rule.schema.json").read_text(encoding="utf-8"))
+    assert schema["$defs"]["factType"]["enum"] == list(FACT_TYPES)
+
+
+def test_every_built_in_rule_is_named_in_the_findings_module_and_nowhere_else():
+    builtin = {rule.id for rule in load_catalog() if rule.builtin}
+    assert builtin == BUILTIN
+    literal = re.compile(r"[\"']USM00\d\d[\"']")
+    for module in (REPO / "usm_rules").rglob("*.py"):
+        if module.name != "findings.py":
+            assert not literal.search(module.read_text(encoding="utf-8")), f"{module}: use the named constant"
+
+
+def test_only_built_in_load_rules_can_make_a_result_incomplete(tree):
+    tree({"pack/acme.yaml": CUSTOM.replace("ceiling: 5\n", "ceiling: 5\nincomplete: true\n"), "p.yaml": PROCESS})
+    result = CliRunner().invoke(cli, ["check", "--no-config", "--rules", "pack", "p.yaml"])
+    assert result.exit_code == 2
+    assert "incomplete: only built-in requirement-0 rules can make a result incomplete" in result.stderr

@@ -120,7 +120,7 @@ def test_internal_error_exits_3_without_a_traceback(folder, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(cli_module, "check_paths", broken)
+    monkeypatch.setattr(cli_module, "run", broken)
     result = run("check", ".")
     assert result.exit_code == 3
     assert result.stderr.startswith("usm-rules: internal error: KeyError: 'boom'; please report this")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from conftest import check, located
 
 import usm_rules
 from usm_rules.catalog import Catalog, load_catalog
-from usm_rules.conditions import compile_condition
+from usm_rules.conditions import ConditionError, compile_condition
 from usm_rules.engine import FactBatches, run_rule
 
 TWO_PROCESSES = """\
@@ -37,7 +39,7 @@ def test_facts_that_no_rule_matches_are_fine():
 def test_a_join_fires_once_per_pair_on_equal_keys():
     compiled = compile_condition([
         {"fact": "Activity", "as": "a"},
-        {"fact": "Activity", "as": "b", "where": {"normName": {"ref": "a.normName"}, "fid": {"gt": {"ref": "a.fid"}}}},
+        {"fact": "Activity", "as": "b", "pairedWith": "a", "where": {"normName": {"ref": "a.normName"}}},
     ])
     facts = [{"type": "Activity", "fid": i, "normName": name} for i, name in enumerate("xyxzx", 1)]
     matches = run_rule("T2", compiled, FactBatches(facts))
@@ -125,3 +127,16 @@ def test_a_process_killed_by_a_segfault_costs_only_its_rule(tree, monkeypatch):
                      "while running it; please report this"]
     assert ("a.yaml", 13, 24, "USM0902") in located(result)
     assert result.complete is False
+
+
+@pytest.mark.parametrize(("pattern", "key", "problem"), [
+    ({"fact": "Activity", "as": "b", "where": {"fid": {"gt": {"ref": "a.fid"}}}}, "when[1].where.fid",
+     "'fid' is the engine's own; to match each unordered pair of facts once, write 'pairedWith: ALIAS'"),
+    ({"fact": "Activity", "as": "b", "pairedWith": "x"}, "when[1].pairedWith", "'x' is not bound"),
+    ({"fact": "Process", "as": "b", "pairedWith": "a"}, "when[1].pairedWith",
+     "'a' binds Activity facts, not Process: a pair is two facts of one type"),
+])
+def test_pairs_are_said_in_the_rule_language_not_with_engine_identities(pattern, key, problem):
+    with pytest.raises(ConditionError) as raised:
+        compile_condition([{"fact": "Activity", "as": "a"}, pattern])
+    assert raised.value.key == key and raised.value.problem.startswith(problem)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -41,9 +43,52 @@ def test_the_installed_package_finds_its_shipped_data():
     assert (shipped("schemas") / "usm-v1.schema.json").is_file()
 
 
-def test_layer_contracts_hold():
-    lint = shutil.which("lint-imports", path=str(__import__("pathlib").Path(sys.executable).parent))
+def lint_imports(folder: Path) -> subprocess.CompletedProcess:
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert lint, "import-linter is part of the test extra"
-    done = subprocess.run([lint, "--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "PYTHONPATH": str(folder)}
+    return subprocess.run([lint, "--no-cache"], cwd=folder, capture_output=True, text=True, timeout=120, env=env)
+
+
+CONTRACTS = {  # contract name -> (module, a probe import that must break it and only it)
+    "Layers: every module in its place, imports only downwards": ("model.py", "import usm_rules.cli"),
+    "Only the loader imports ruamel.yaml": ("engine.py", "import ruamel.yaml"),
+    "Only the engine imports durable-rules": ("suppress.py", "import durable.engine"),
+    "Only validation imports jsonschema": ("reporters/json_report.py", "import jsonschema"),
+    "Only the command line imports click": ("reporters/text.py", "import click"),
+    "Only the report's renderer imports jinja2": ("report/value.py", "import jinja2"),
+    "Only the predicates import lemminflect": ("facts.py", "import lemminflect"),
+}
+
+
+def test_layer_contracts_hold():
+    done = lint_imports(REPO)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Contracts: 5 kept, 0 broken." in done.stdout
+    assert f"Contracts: {len(CONTRACTS)} kept, 0 broken." in done.stdout
+
+
+@pytest.fixture()
+def copy(tmp_path):
+    """The package and its contracts in a throwaway folder, to break on purpose."""
+    shutil.copytree(REPO / "usm_rules", tmp_path / "usm_rules", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    return tmp_path
+
+
+def test_every_contract_can_fail(copy):
+    for module, probe in CONTRACTS.values():
+        path = copy / "usm_rules" / module
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{probe}  # probe\n", encoding="utf-8")
+    done = lint_imports(copy)
+    assert done.returncode == 1
+    broken = {line.removesuffix(" BROKEN") for line in done.stdout.splitlines() if line.endswith(" BROKEN")}
+    assert broken == set(CONTRACTS), done.stdout
+    assert f"Contracts: 0 kept, {len(CONTRACTS)} broken." in done.stdout
+
+
+def test_a_module_without_a_layer_breaks_the_layers(copy):
+    (copy / "usm_rules" / "helpers.py").write_text('"""A module nobody gave a place."""\n', encoding="utf-8")
+    done = lint_imports(copy)
+    assert done.returncode == 1
+    assert "Layers: every module in its place, imports only downwards BROKEN" in done.stdout
+    assert "usm_rules.helpers" in done.stdout

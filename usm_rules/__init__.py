@@ -4,8 +4,7 @@ from .api import check_paths
 from .catalog import CatalogError, load_catalog
 from .model import FileOutcome, Finding, Maturity, Result, Severity
 from .selection import SelectionError
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "CatalogError",

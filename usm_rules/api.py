@@ -1,4 +1,9 @@
-"""The library entry point: paths in, a :class:`~usm_rules.model.Result` out. Never prints."""
+"""The library entry point: paths in, a :class:`~usm_rules.model.Result` out. Never prints.
+
+The pipeline, one stage per module: discover the files, read each once (:mod:`.inputs`), build
+facts, run the rules in the engine, make findings (:mod:`.findings`), apply suppressions,
+waivers and the baseline, compute the ceiling.
+"""
 
 from __future__ import annotations
 
@@ -9,30 +14,44 @@ from pathlib import Path
 from typing import Iterable
 
 from .baseline import Baseline, apply_baseline
-from .catalog import Catalog, Rule, load_catalog, render_message
+from .catalog import Catalog, EngineRule, load_catalog
 from .ceiling import maturity
 from .config import Config, ConfigError
-from .discovery import Source, discover, display_path, read_source
-from .engine import Crash, Match, run_rules
+from .discovery import discover, display_path
+from .engine import Crash, run_rules
 from .facts import Fact, build_facts
-from .loader import Document, LoadProblem, load_bytes
+from .findings import Findings, deduplicate
+from .inputs import Input, read_input
 from .model import FileOutcome, Finding, Result
 from .selection import Selection
-from .suppress import Directive, apply_directives, apply_waivers, scan
-from .validation import validate_document
-
-CRASH_RULE = "USM0010"
+from .suppress import apply_directives, apply_waivers
 
 
-@dataclass
-class _Input:
-    """What one file gave: its valid documents and its requirement-0 problems."""
+@dataclass(frozen=True)
+class Request:
+    """One run, described once: what to read, with which configuration, rules and baseline.
 
-    source: Source
-    documents: list[Document]
-    invalid: list[Document]
-    problems: list[LoadProblem]
-    directives: list[Directive]
+    ``select`` given here replaces the configured one; ``ignore``, ``exclude`` and ``rules``
+    add to it. ``stdin`` holds the bytes read for the path ``-``.
+    """
+
+    paths: tuple[str, ...] = (".",)
+    config: Config = Config()
+    rules: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    baseline: Baseline | None = None
+    stdin: bytes | None = None
+
+
+def run(request: Request, today: dt.date | None = None) -> tuple[Catalog, Result]:
+    """The catalogue in force (configured severities and ceilings applied) and the result."""
+    catalog = prepare_catalog(request.config, request.rules)
+    result = check_paths(request.paths, select=request.select, ignore=request.ignore, exclude=request.exclude,
+                         stdin=request.stdin, catalog=catalog, config=request.config,
+                         baseline=request.baseline, today=today)
+    return catalog, result
 
 
 def check_paths(
@@ -52,36 +71,37 @@ def check_paths(
 
     ``config`` supplies defaults (``select`` given here replaces the configured one; ``ignore``,
     ``exclude`` and ``rules`` add to it). A ``catalog`` given is used as it is (see
-    :func:`prepare_catalog` for one with the configuration's overrides). Raises :class:`~usm_rules.catalog.CatalogError` for a
-    broken rule pack, :class:`~usm_rules.config.ConfigError` for a configuration that names
-    unknown rules, :class:`~usm_rules.selection.SelectionError` for an unknown ``select`` or
-    ``ignore`` entry; problems in the input files are findings, never exceptions.
+    :func:`prepare_catalog` for one with the configuration's overrides). Raises
+    :class:`~usm_rules.catalog.CatalogError` for a broken rule pack,
+    :class:`~usm_rules.config.ConfigError` for a configuration that names unknown rules,
+    :class:`~usm_rules.selection.SelectionError` for an unknown ``select`` or ``ignore`` entry;
+    problems in the input files are findings, never exceptions.
     """
     config = config or Config()
     catalog = catalog or prepare_catalog(config, rules)
     _check_waivers(catalog, config)
     selection = _selection(catalog, config, tuple(select), tuple(ignore))
+    make = Findings(catalog.rules)
     patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in exclude))
-    inputs = [_read(source, stdin) for source in discover([str(p) for p in paths], patterns)]
-    documents = [doc for item in inputs for doc in item.documents]
-    facts = build_facts(documents, [doc for item in inputs for doc in item.invalid])
-    findings = [_load_finding(catalog[p.rule], item.source.display, p) for item in inputs for p in item.problems]
-    findings += _run_rules([catalog[r] for r in selection.engine_rules()], facts, catalog)
+    inputs = tuple(read_input(source, stdin) for source in discover([str(p) for p in paths], patterns))
+    facts = build_facts([d for item in inputs for d in item.documents], [d for item in inputs for d in item.invalid])
+    findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
+    findings += _run_rules([r for r in catalog.engine_rules() if selection.keeps(r.id)], facts, make)
     findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection)
-    findings = _deduplicate(f for f in findings if selection.keeps(f.rule))
-    processes = tuple(doc.data["metadata"]["name"] for doc in documents if doc.data["kind"] == "Process")
-    complete = not any(p.rule in _INCOMPLETE for item in inputs for p in item.problems) and not any(
-        f.rule == CRASH_RULE for f in findings
-    )
+    findings = deduplicate(f for f in findings if selection.keeps(f.rule))
+    processes = tuple(d.data["metadata"]["name"] for item in inputs for d in item.documents
+                      if d.data["kind"] == "Process")
     return Result(
         findings=tuple(findings),
-        files=tuple(_outcome(item) for item in inputs),
-        documents=sum(len(item.documents) + len(item.invalid) for item in inputs),
+        files=tuple(_outcome(item, catalog) for item in inputs),
+        documents=sum(item.document_count for item in inputs),
         processes=processes,
         maturity=maturity(findings, list(processes)),
-        complete=complete,
+        complete=not any(catalog[f.rule].incomplete for f in findings)
+        and not any(catalog[p.rule].incomplete for item in inputs for p in item.problems),
         mapping=config.mapping,
         fixed=fixed,
+        inputs=inputs,
     )
 
 
@@ -108,96 +128,42 @@ def _selection(catalog: Catalog, config: Config, select: tuple[str, ...], ignore
     return Selection(catalog, select or config.select, (*config.ignore, *ignore), labels)
 
 
-def _suppress(findings: list[Finding], inputs: list[_Input], catalog: Catalog, config: Config,
+def _suppress(findings: list[Finding], inputs: tuple[Input, ...], catalog: Catalog, config: Config,
               baseline: Baseline | None, today: dt.date, selection: Selection) -> tuple[list[Finding], tuple[str, ...]]:
     """Inline suppressions, then waivers, then the baseline: after the rules, in one place."""
-    def meta(rule: str, file: str, line: int, column: int, message: str) -> Finding:
-        return _finding(catalog[rule], file, line, column, message, "")
-
+    make = Findings(catalog.rules)
     directives = [d for item in inputs for d in item.directives]
-    findings = apply_directives(findings, directives, catalog.expand, meta, selection.keeps)
+    findings = apply_directives(findings, directives, catalog.expand, make, selection.keeps)
     if config.waivers:
         shown = display_path(config.path or "")
-        findings = apply_waivers(findings, config.waivers, shown, today, catalog.expand, meta)
+        findings = apply_waivers(findings, config.waivers, shown, today, catalog.expand, make)
     if baseline is None:
         return findings, ()
     return apply_baseline(findings, baseline)
 
 
-_INCOMPLETE = {"USM0001", "USM0003", "USM0004", "USM0005", "USM0006", "USM0007", "USM0009"}
+def _outcome(item: Input, catalog: Catalog) -> FileOutcome:
+    failed = any(catalog[p.rule].incomplete for p in item.problems)
+    return FileOutcome(item.path, "error" if failed else "checked", item.document_count)
 
 
-def _read(source: Source, stdin: bytes | None) -> _Input:
-    raw = read_source(source, stdin)
-    if isinstance(raw, str):
-        return _Input(source, [], [], [LoadProblem("USM0007", f"cannot read file: {raw}", 1, 1)], [])
-    loaded = load_bytes(source.display, raw)
-    directives = scan(source.display, loaded.text, loaded.strings) if loaded.text is not None else []
-    valid, invalid, problems = [], [], list(loaded.problems)
-    for document in loaded.documents:
-        errors = validate_document(document)
-        problems.extend(errors)
-        (invalid if errors else valid).append(document)
-    return _Input(source, valid, invalid, problems, directives)
-
-
-def _outcome(item: _Input) -> FileOutcome:
-    failed = any(p.rule in _INCOMPLETE for p in item.problems)
-    return FileOutcome(item.source.display, "error" if failed else "checked", len(item.documents) + len(item.invalid))
-
-
-def _load_finding(rule: Rule, file: str, problem: LoadProblem) -> Finding:
-    return _finding(rule, file, problem.line, problem.column, problem.message, "")
-
-
-def _finding(rule: Rule, file: str, line: int, column: int, message: str, subject: str) -> Finding:
-    return Finding(
-        file=file, line=line, column=column, rule=rule.id, name=rule.name, requirement=rule.requirement,
-        severity=rule.severity, confidence=rule.confidence, ceiling=rule.ceiling, message=message,
-        subject=subject,
-    )
-
-
-def _run_rules(rules: list[Rule], facts: list[Fact], catalog: Catalog) -> list[Finding]:
+def _run_rules(rules: list[EngineRule], facts: list[Fact], make: Findings) -> list[Finding]:
     outcomes = run_rules([(rule.id, rule.compiled) for rule in rules], [fact.attrs for fact in facts])
     findings: list[Finding] = []
     for rule in rules:
         outcome = outcomes[rule.id]
         if isinstance(outcome, Crash):
-            findings.append(_crash(catalog, rule, outcome.problem))
+            findings.append(make.crash(rule, outcome.problem))
             continue
         try:
-            findings.extend(_from_match(rule, match, facts) for match in outcome)
+            findings.extend(
+                make.match(rule, rule.message, {alias: facts[fid - 1] for alias, fid in match.fids},
+                           rule.report_fact, rule.report_at)
+                for match in outcome
+            )
         except Exception as error:  # a message template that does not fit the facts
-            findings.append(_crash(catalog, rule, f"{type(error).__name__}: {error}"))
+            findings.append(make.crash(rule, f"{type(error).__name__}: {error}"))
     return findings
 
 
-def _from_match(rule: Rule, match: Match, facts: list[Fact]) -> Finding:
-    bound = {alias: facts[fid - 1] for alias, fid in match.fids}
-    fact = bound[rule.report_fact]
-    line, column = fact.position(rule.report_at or "at")
-    message = render_message(rule.message, {alias: f.attrs for alias, f in bound.items()})
-    return _finding(rule, fact.file, line, column, message, fact.subject)
-
-
-def _crash(catalog: Catalog, rule: Rule, problem: str) -> Finding:
-    message = f"rule {rule.id} ({rule.name}) crashed and was skipped: {problem}; please report this"
-    return _finding(catalog[CRASH_RULE], rule.source, 1, 1, message, f"Rule/{rule.id}")
-
-
-def _deduplicate(findings: Iterable[Finding]) -> list[Finding]:
-    """Sorted, one finding per rule and place (a join can reach the same place twice)."""
-    seen: set[tuple] = set()
-    unique = []
-    for finding in sorted(findings):
-        # a join can reach one place twice (same subject, other partner): keep one; findings
-        # without a subject (several schema errors at one node) differ by their message
-        key = (finding.file, finding.line, finding.column, finding.rule, finding.subject or finding.message)
-        if key not in seen:
-            seen.add(key)
-            unique.append(finding)
-    return unique
-
-
-__all__ = ["check_paths", "prepare_catalog"]
+__all__ = ["Request", "check_paths", "prepare_catalog", "run"]

@@ -10,24 +10,27 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 from .conditions import Compiled, ConditionError, compile_condition
 from .datafile import DataFileError, load_data_file
-from .facts import FACT_ATTRIBUTES, FACT_POSITIONS
+from .findings import BUILTIN, PLACEHOLDER
 from .model import Severity
 from .resources import shipped
+from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 
 _REQUIREMENT = re.compile(r"^(?:R|REQ)?(\d{1,2})$", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"\{([a-z][a-zA-Z0-9]*)\.([a-zA-Z][a-zA-Z0-9]*)\}")
 
 
 class CatalogError(DataFileError):
     """A rule pack that cannot be used."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
+    """A rule's metadata. A built-in rule is this alone: Python makes its findings
+    (:mod:`usm_rules.findings`); an engine rule is an :class:`EngineRule`."""
+
     id: str
     name: str
     requirement: int
@@ -40,16 +43,28 @@ class Rule:
     remediation: str
     reference: str
     source: str
-    compiled: Compiled | None = None
-    report_fact: str = ""
-    report_at: str = ""
+    raw: bytes = field(default=b"", repr=False, compare=False)  # the rule file as read (the rule-pack hash)
+    incomplete: bool = False  # a finding means an input was not understood: the result is incomplete
     aliases: tuple[str, ...] = ()
     examples: dict = field(default_factory=dict, compare=False, hash=False)
-    when: object = field(default="builtin", compare=False, hash=False)
 
     @property
     def builtin(self) -> bool:
-        return self.compiled is None
+        return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class EngineRule(Rule):
+    """A rule whose condition the engine evaluates, and the fact its findings are about."""
+
+    when: list[Any] = field(compare=False, hash=False)
+    compiled: Compiled
+    report_fact: str
+    report_at: str = ""
+
+    @property
+    def builtin(self) -> bool:
+        return False
 
 
 class Catalog:
@@ -83,17 +98,24 @@ class Catalog:
     def overridden(self, severity: dict[str, str], ceilings: dict[str, int]) -> Catalog:
         """The catalogue with severities and ceilings replaced; raises KeyError on unknown handles."""
         rules = dict(self.rules)
-        for changes, field_name in ((severity, "severity"), (ceilings, "ceiling")):
-            for handle, value in changes.items():
-                ids = self.expand(handle)
-                if ids is None:
-                    raise KeyError(f"{field_name}.{handle}")
-                for rule_id in ids:
-                    new = Severity(value) if field_name == "severity" else value
-                    rules[rule_id] = dataclasses.replace(rules[rule_id], **{field_name: new})
+        for handle, level in severity.items():
+            for rule_id in self._expand_or_raise(handle, "severity"):
+                rules[rule_id] = dataclasses.replace(rules[rule_id], severity=Severity(level))
+        for handle, ceiling in ceilings.items():
+            for rule_id in self._expand_or_raise(handle, "ceiling"):
+                rules[rule_id] = dataclasses.replace(rules[rule_id], ceiling=ceiling)
         return Catalog(rules.values())
 
-    def __iter__(self):
+    def _expand_or_raise(self, handle: str, field_name: str) -> set[str]:
+        ids = self.expand(handle)
+        if ids is None:
+            raise KeyError(f"{field_name}.{handle}")
+        return ids
+
+    def engine_rules(self) -> list[EngineRule]:
+        return [rule for rule in self if isinstance(rule, EngineRule)]
+
+    def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules.values())
 
     def __getitem__(self, rule_id: str) -> Rule:
@@ -119,29 +141,36 @@ def load_pack(folder: Path, builtin_allowed: bool) -> list[Rule]:
 
 def load_rule(path: Path, builtin_allowed: bool = False) -> Rule:
     source = str(path)
-    document = load_data_file(path, "rule.schema.json", CatalogError)
+    loaded = load_data_file(path, "rule.schema.json", CatalogError)
+    document = loaded.document
     if document is None:
         raise CatalogError(source, "file", "is empty: a rule file holds one rule")
     data = document.data
     when = data["when"]
     if when == "builtin" and not builtin_allowed:
         raise CatalogError(source, "when", "'builtin' is reserved for the shipped requirement-0 rules")
+    if when == "builtin" and data["id"] not in BUILTIN:
+        raise CatalogError(source, "id", f"'{data['id']}' is no built-in rule (usm_rules/findings.py names them)")
     if data["requirement"] > 0 and data.get("ceiling") is None:
         raise CatalogError(source, "ceiling", "a rule for requirements 1-10 needs a ceiling (1-5)")
-    compiled = None if when == "builtin" else _compile(source, when)
-    report = data.get("report", {})
-    if compiled is not None:
-        _check_report(source, report, compiled)
-        _check_message(source, data["message"], compiled)
-    return Rule(
+    if data.get("incomplete") and when != "builtin":
+        raise CatalogError(source, "incomplete", "only built-in requirement-0 rules can make a result incomplete")
+    metadata = dict(
         id=data["id"], name=data["name"], requirement=data["requirement"],
         severity=Severity(data["severity"]), confidence=data["confidence"], ceiling=data.get("ceiling"),
         summary=data["summary"], message=data["message"], rationale=data["rationale"].strip(),
         remediation=data["remediation"].strip(), reference=data["reference"], source=source,
-        compiled=compiled, report_fact=report.get("fact", compiled.aliases[0][0] if compiled else ""),
-        report_at=report.get("at", ""), aliases=tuple(data.get("aliases", ())), examples=data.get("examples", {}),
-        when=when,
+        raw=loaded.raw, incomplete=bool(data.get("incomplete", False)), aliases=tuple(data.get("aliases", ())),
+        examples=data.get("examples", {}),
     )
+    if when == "builtin":
+        return Rule(**metadata)
+    compiled = _compile(source, when)
+    report = data.get("report", {})
+    _check_report(source, report, compiled)
+    _check_message(source, data["message"], compiled)
+    return EngineRule(**metadata, when=when, compiled=compiled,
+                      report_fact=report.get("fact", compiled.aliases[0][0]), report_at=report.get("at", ""))
 
 
 def _compile(source: str, when: list) -> Compiled:
@@ -164,13 +193,8 @@ def _check_report(source: str, report: dict, compiled: Compiled) -> None:
 
 def _check_message(source: str, message: str, compiled: Compiled) -> None:
     aliases = dict(compiled.aliases)
-    for alias, attribute in _PLACEHOLDER.findall(message):
+    for alias, attribute in PLACEHOLDER.findall(message):
         if alias not in aliases:
             raise CatalogError(source, "message", f"'{{{alias}.{attribute}}}': '{alias}' is not bound")
         if attribute not in FACT_ATTRIBUTES[aliases[alias]]:
             raise CatalogError(source, "message", f"'{{{alias}.{attribute}}}': {aliases[alias]} has no such attribute")
-
-
-def render_message(template: str, bound: dict[str, dict]) -> str:
-    """The message with each ``{alias.attribute}`` replaced by the matched fact's value."""
-    return _PLACEHOLDER.sub(lambda m: str(bound[m.group(1)][m.group(2)]), template)

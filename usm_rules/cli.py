@@ -6,18 +6,18 @@ error (one line, no traceback), 3 internal error (one line; the traceback with -
 
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import sys
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import IO, Any, Callable, Iterator, TextIO
 
 import click
 
-from . import __version__
-from .api import check_paths, prepare_catalog
+from .api import Request, run
 from .baseline import BaselineError, build, load_baseline
 from .catalog import CatalogError, load_catalog
 from .config import Config, ConfigError, find_config, load_config
@@ -26,9 +26,11 @@ from .report import FORMATS as REPORT_FORMATS
 from .report import ReportError, build_report
 from .report import render as render_report
 from .reporters import REPORTERS, Context, report
-from .requirements import REQUIREMENTS
+from .ruledocs import page, text
 from .selection import SelectionError
 from .validation import ENVELOPE, KIND_SCHEMAS, schema_text
+from .verdict import level
+from .version import __version__
 
 TOOL = "usm-rules"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -39,7 +41,7 @@ class UsageProblem(click.ClickException):
 
     exit_code = EXIT_USAGE
 
-    def show(self, file: TextIO | None = None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"{TOOL}: error: {self.format_message()}", err=True)
 
 
@@ -66,8 +68,12 @@ def cli(debug: bool) -> None:
     """Check process definitions against the ten USM requirements."""
 
 
-def _check_options(function):
-    """The options shared by ``check`` and ``baseline create``."""
+def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The options that describe a run, shared by ``check``, ``baseline create`` and ``report``.
+
+    The command receives them as one :class:`~usm_rules.api.Request` (``request``), built once
+    here: the configuration found and loaded, the baseline read, standard input read for ``-``.
+    """
     options = [
         click.argument("paths", nargs=-1, type=str),
         click.option("--config", "config_file", type=click.Path(dir_okay=False),
@@ -78,33 +84,46 @@ def _check_options(function):
         click.option("--ignore", multiple=True, help="Skip these rules: ids, names or requirements (R1)."),
         click.option("--exclude", multiple=True, help="Skip files matching this glob or below this folder."),
     ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+    if baseline_help:
+        options.append(click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+                                    help=baseline_help))
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def wrapper(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
+                    select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
+                    baseline_file: str | None = None, **rest: Any) -> None:
+            paths = paths or (".",)
+            with _usage_errors():
+                request = Request(
+                    paths=paths, config=_config(paths, config_file, no_config), rules=rule_dirs, select=select,
+                    ignore=ignore, exclude=exclude, baseline=load_baseline(baseline_file) if baseline_file else None,
+                    stdin=sys.stdin.buffer.read() if "-" in paths else None,
+                )
+            command(request=request, **rest)
+
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+    return decorate
 
 
 @cli.command()
-@_check_options
+@run_options(baseline_help="Only findings not in this baseline count (see `usm-rules baseline create`).")
 @click.option("-f", "--format", "format_", type=click.Choice(sorted(REPORTERS)), default="text",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
-              help="Only findings not in this baseline count (see `usm-rules baseline create`).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Lowest severity that fails the run [default: error, or the configuration's].")
 @click.option("--min-maturity", type=click.IntRange(1, 5), default=None,
               help="Fail when the maturity ceiling is below this level [default: 1, or the configuration's].")
-def check(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
-          select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], format_: str,
-          output: str | None, baseline_file: str | None, fail_on: str | None, min_maturity: int | None) -> None:
+def check(request: Request, format_: str, output: str | None, fail_on: str | None, min_maturity: int | None) -> None:
     """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
-    paths = paths or (".",)
     with _usage_errors():
-        config = _config(paths, config_file, no_config)
-        baseline = load_baseline(baseline_file) if baseline_file else None
-        catalog, result = _run(paths, config, rule_dirs, select, ignore, exclude, baseline)
+        catalog, result = run(request)
     with _open_output(output) as stream, _usage_errors():
         report(REPORTERS[format_](stream, Context(TOOL, __version__, catalog)), result)
+    config = request.config
     reasons = failing(result, fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1)
     for reason in reasons:
         click.echo(f"{TOOL}: fail: {reason}", err=True)
@@ -117,15 +136,12 @@ def baseline() -> None:
 
 
 @baseline.command(name="create")
-@_check_options
+@run_options()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The baseline file to write.")
-def baseline_create(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
-                    select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], output: str) -> None:
+def baseline_create(request: Request, output: str) -> None:
     """Write every finding that counts today into a baseline file."""
-    paths = paths or (".",)
     with _usage_errors():
-        config = _config(paths, config_file, no_config)
-        _, result = _run(paths, config, rule_dirs, select, ignore, exclude, None)
+        _, result = run(request)
     with _open_output(output) as stream:
         json.dump(build(result, TOOL, __version__), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
@@ -137,14 +153,6 @@ def _config(paths: tuple[str, ...], config_file: str | None, no_config: bool) ->
         return Config()
     found = config_file or find_config(list(paths))
     return load_config(Path(found)) if found else Config()
-
-
-def _run(paths, config, rule_dirs, select, ignore, exclude, baseline):
-    catalog = prepare_catalog(config, rule_dirs)
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    result = check_paths(paths, catalog=catalog, config=config, select=select, ignore=ignore, exclude=exclude,
-                         stdin=stdin, baseline=baseline)
-    return catalog, result
 
 
 @cli.command()
@@ -188,13 +196,13 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     found = catalog.find(rule)
     if found is None:
         raise UsageProblem(f"unknown rule '{rule}'; `{TOOL} rules` lists them")
-    click.echo(explanation(found))
+    click.echo(text(page(found)))
 
 
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False))
 def docs(folder: str) -> None:
-    """Write the rule reference (Markdown) into FOLDER, e.g. docs/rules."""
+    """Write the rule reference (Markdown) into FOLDER (docs): FOLDER/rules/ and FOLDER/facts.md."""
     from .ruledocs import write
 
     written = write(load_catalog(), Path(folder))
@@ -202,31 +210,22 @@ def docs(folder: str) -> None:
 
 
 @cli.command(name="report")
-@_check_options
+@run_options(baseline_help="Findings in this baseline are listed as suppressed, not counted.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report here; needed for html (- for standard output).")
 @click.option("-f", "--format", "format_", type=click.Choice(sorted(REPORT_FORMATS)), default="html",
               show_default=True, help="Report format.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
-              help="Findings in this baseline are listed as suppressed, not counted.")
-def audit_report(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
-                 select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], output: str | None,
-                 format_: str, baseline_file: str | None) -> None:
+def audit_report(request: Request, output: str | None, format_: str) -> None:
     """Write a self-contained audit report of PATHS (default: the current folder).
 
     Verdict, capability and value lenses, reclassified items, evidence and provenance in one
     file. Its time comes from SOURCE_DATE_EPOCH when set, so the same inputs give the same
     bytes. Exits 0 once written: the report is not a gate (use `check` for that).
     """
-    paths = paths or (".",)
-    if "-" in paths:
-        raise UsageProblem("report reads its input files again from disk, so standard input (-) is not supported")
     if output is None and format_ == "html":
         raise UsageProblem("report --format html needs -o FILE (or -o - for standard output)")
     with _usage_errors():
-        config = _config(paths, config_file, no_config)
-        baseline = load_baseline(baseline_file) if baseline_file else None
-        catalog, result = _run(paths, config, rule_dirs, select, ignore, exclude, baseline)
+        catalog, result = run(request)
     try:
         data = build_report(result, catalog, tool=TOOL, version=__version__)
     except ReportError as error:
@@ -235,24 +234,8 @@ def audit_report(paths: tuple[str, ...], config_file: str | None, no_config: boo
     with _open_output(output if to_file else None) as stream:
         stream.write(render_report(data, format_))
     if to_file:
-        click.echo(f"{TOOL}: report written to {output}: maturity ceiling {data.verdict.ceiling} "
-                   f"({data.verdict.level}){'' if result.complete else ', result incomplete'}", err=True)
-
-
-def explanation(rule) -> str:
-    ceiling = "does not limit maturity" if rule.ceiling is None else f"ceiling {rule.ceiling}"
-    lines = [
-        f"{rule.id} {rule.name}: {rule.summary}",
-        f"Requirement {rule.requirement}: {REQUIREMENTS[rule.requirement]}",
-        f"Severity {rule.severity.value}, {rule.confidence}, {ceiling}",
-        "", "Why", rule.rationale, "", "How to fix", rule.remediation, "", f"Reference: {rule.reference}",
-    ]
-    for kind, heading in (("fail", "Example that violates the rule"), ("pass", "Example that passes")):
-        for example in rule.examples.get(kind, [])[:1]:
-            lines += ["", f"{heading}: {example['title']}"]
-            for name, text in example["files"].items():
-                lines += [f"# {name}", text.rstrip()]
-    return "\n".join(lines)
+        click.echo(f"{TOOL}: report written to {output}: {level(result.maturity)}"
+                   f"{'' if result.complete else ', result incomplete'}", err=True)
 
 
 @contextmanager

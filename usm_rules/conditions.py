@@ -3,7 +3,9 @@
 A condition is a list of patterns. ``{fact: Activity, as: a, where: {...}}`` binds a fact;
 ``{none: {fact: ModelRef, where: {...}}}`` requires that no such fact exists. A test is a
 literal (equality), ``{ref: a.attr}`` (equality with a bound fact: an indexed join), or one
-of ``eq ne gt gte lt lte in`` with a literal or a ref.
+of ``eq ne gt gte lt lte in`` with a literal or a ref. ``pairedWith: a`` binds another fact
+of ``a``'s type and matches each unordered pair once. The vocabulary (fact types and their
+attributes) is :mod:`usm_rules.vocabulary`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .facts import FACT_ATTRIBUTES
+from .vocabulary import ENGINE_ATTRIBUTES, FACT_ATTRIBUTES
 
 _OPERATORS = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 # durable-rules takes a fact's ``id`` (with ``sid``) as its identity, and a second fact with
@@ -62,7 +64,8 @@ def compile_condition(when: list[dict]) -> Compiled:
             alias = pattern["as"]
             if alias in bound:
                 raise ConditionError(f"{key}.as", f"alias '{alias}' is bound twice")
-            clauses.append({alias: _match(pattern["fact"], pattern.get("where", {}), bound, key)})
+            where = _paired(pattern, bound, key)
+            clauses.append({alias: _match(pattern["fact"], where, bound, key)})
             bound[alias] = pattern["fact"]
     if not bound:
         raise ConditionError("when", "needs at least one pattern that binds a fact with 'as'")
@@ -72,11 +75,30 @@ def compile_condition(when: list[dict]) -> Compiled:
     return Compiled(tuple(clauses), tuple(bound.items()), frozenset(bound.values()), frozenset(negated))
 
 
+def _paired(pattern: dict, bound: dict[str, str], key: str) -> dict:
+    """The pattern's tests, with ``pairedWith`` as the engine's "fid above the partner's fid"."""
+    where = dict(pattern.get("where", {}))
+    for attribute in ENGINE_ATTRIBUTES:
+        if attribute in where:
+            raise ConditionError(f"{key}.where.{attribute}", f"'{attribute}' is the engine's own; to match "
+                                 "each unordered pair of facts once, write 'pairedWith: ALIAS' on the pattern")
+    partner = pattern.get("pairedWith")
+    if partner is None:
+        return where
+    if partner not in bound:
+        raise ConditionError(f"{key}.pairedWith", f"'{partner}' is not bound by an earlier pattern")
+    if bound[partner] != pattern["fact"]:
+        raise ConditionError(f"{key}.pairedWith", f"'{partner}' binds {bound[partner]} facts, not "
+                             f"{pattern['fact']}: a pair is two facts of one type")
+    # facts are numbered in reading order, so "after the partner" takes each pair once
+    return {"fid": {"gt": {"ref": f"{partner}.fid"}}, **where}
+
+
 def _match(fact: str, where: dict, bound: dict[str, str], key: str) -> dict:
-    tests = [{"type": fact}]
+    tests: list[dict] = [{"type": fact}]
     for attribute, test in where.items():
         if attribute not in FACT_ATTRIBUTES[fact]:
-            known = ", ".join(sorted(FACT_ATTRIBUTES[fact]))
+            known = ", ".join(sorted(FACT_ATTRIBUTES[fact] - set(ENGINE_ATTRIBUTES)))
             raise ConditionError(f"{key}.where.{attribute}", f"{fact} has no attribute '{attribute}' (known: {known})")
         tests.extend(_tests(attribute, test, bound, f"{key}.where.{attribute}"))
     tests = _joins_last(tests)

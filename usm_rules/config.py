@@ -62,7 +62,7 @@ def find_config(paths: list[str]) -> Path | None:
 
 
 def load_config(path: Path) -> Config:
-    document = load_data_file(path, "config.schema.json", ConfigError)
+    document = load_data_file(path, "config.schema.json", ConfigError).document
     if document is None:
         return Config(path=str(path))
     return _build(str(path), path.parent.absolute(), document)

@@ -6,8 +6,10 @@ the problem, and exit 2.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from .findings import EMPTY
 from .loader import Document, load_bytes
 from .validation import validate_data
 
@@ -19,7 +21,13 @@ class DataFileError(ValueError):
         super().__init__(f"{file}: {key}: {problem}")
 
 
-def load_data_file(path: Path, schema: str, error: type[DataFileError]) -> Document | None:
+@dataclass(frozen=True)
+class DataFile:
+    document: Document | None  # None when the file is empty
+    raw: bytes  # as read, for hashes: the file is never read again
+
+
+def load_data_file(path: Path, schema: str, error: type[DataFileError]) -> DataFile:
     """The file's one document (None when it is empty), valid against ``schema``."""
     shown = str(path)
     try:
@@ -27,14 +35,14 @@ def load_data_file(path: Path, schema: str, error: type[DataFileError]) -> Docum
     except OSError as problem:
         raise error(shown, "file", problem.strerror or str(problem)) from None
     loaded = load_bytes(shown, raw)
-    fatal = [p for p in loaded.problems if p.rule != "USM0004"]
+    fatal = [p for p in loaded.problems if p.rule != EMPTY]
     if fatal:
         raise error(shown, f"line {fatal[0].line}", fatal[0].message)
     if len(loaded.documents) > 1:
         raise error(shown, "file", "holds more than one YAML document")
     if not loaded.documents:
-        return None
+        return DataFile(None, raw)
     document = loaded.documents[0]
     for key, problem in validate_data(schema, document.data):
         raise error(shown, key, problem)
-    return document
+    return DataFile(document, raw)

@@ -12,55 +12,9 @@ from typing import Any
 
 from . import predicates as p
 from .loader import Document
+from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 
 Position = tuple[int, int]
-
-_COMMON = ("type", "fid")
-FACT_ATTRIBUTES: dict[str, frozenset[str]] = {
-    kind: frozenset(_COMMON + names)
-    for kind, names in {
-        "Document": ("kind", "name"),
-        "Model": ("name", "managementSystem"),
-        "ModelRef": ("model", "process", "role"),
-        "Process": (
-            "name", "title", "model", "hasPurpose", "hasOutput", "output", "outputKey", "recipient",
-            "hasTrigger", "hasCountedAs", "hasControl", "hasManager", "hasSteering", "hasInforming",
-            "informsImprovement", "informsAccountability", "titleNoun", "titleBareVerb", "titleArea",
-            "titleInternal",
-        ),
-        "Activity": (
-            "process", "id", "name", "order", "normName", "nearKey", "nextCount", "roleTerm", "toolTerm",
-            "conditionTerm",
-        ),
-        "ActivityKey": ("process", "activity", "name", "key", "kind"),
-        "ActivityId": ("process", "id"),
-        "Edge": ("process", "source", "target", "sourceOrder"),
-        "SubProcess": ("process", "name", "ownKey"),
-        "SubStep": ("process", "subprocess", "activity"),
-        "MappedActivity": ("ownerKind", "owner", "id", "name", "mapsTo"),
-        "Project": ("name", "follows"),
-        "Follows": ("project", "process"),
-        "Routine": ("kind", "name", "process"),
-        "RoutineStep": ("kind", "owner", "activity", "hasRaci", "accountable"),
-    }.items()
-}
-
-
-# The places, beside the fact's own node ("at"), that a rule's ``report.at`` may point at.
-FACT_POSITIONS: dict[str, frozenset[str]] = {
-    kind: frozenset(("at",) + names)
-    for kind, names in {
-        "Document": (), "Model": (), "ModelRef": (), "Edge": (), "SubStep": (), "Follows": (),
-        "Process": ("title", "spec", "output", "recipient", "model", "control", "informing"),
-        "Activity": ("name", "next", "roleTerm", "toolTerm", "conditionTerm"),
-        "ActivityKey": (), "ActivityId": (),
-        "SubProcess": ("ownKey",),
-        "MappedActivity": ("mapsTo",),
-        "Project": ("spec", "follows"),
-        "Routine": ("process",),
-        "RoutineStep": ("raci",),
-    }.items()
-}
 
 
 @dataclass
@@ -211,7 +165,7 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
     b.add(doc, "Activity", subject, attrs, base + ("id",), name=base + ("name",), next=("key",) + base + ("next",), roleTerm=base + (role_at,), toolTerm=base + (tool_at,),
           conditionTerm=base + (cond_at,))
     for key in activity:
-        kind = "who-how" if key.lower() in p.WHO_HOW_KEYS else "condition" if key.lower() in p.CONDITION_KEYS else ""
+        kind = p.activity_key_kind(key)
         if kind:  # every offending key is its own fact, so each gets its own finding
             b.add(doc, "ActivityKey", subject, {"process": process, "activity": activity["id"],
                                                 "name": activity["name"], "key": key, "kind": kind},

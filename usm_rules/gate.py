@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .model import Result, Severity
+from .verdict import below
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -21,6 +22,5 @@ def failing(result: Result, fail_on: str = "error", min_maturity: int = 1) -> li
         reasons.append(f"--min-maturity {min_maturity} cannot be confirmed: the result is incomplete "
                        f"({unread} file(s) could not be read or understood, or a rule crashed)")
     elif ceiling < min_maturity:
-        held = ", ".join(f"{l.rule} (requirement {l.requirement})" for l in result.maturity.limited_by)
-        reasons.append(f"maturity ceiling {ceiling} is below --min-maturity {min_maturity}; held down by {held}")
+        reasons.append(below(result.maturity, min_maturity))
     return reasons

@@ -26,6 +26,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
+from .findings import ALIAS_BOMB, DUPLICATE_KEY, EMPTY, ENCODING, NOT_A_MAPPING, UNSUPPORTED_TAG, YAML_SYNTAX, Problem
 from .decoding import DecodeFailure, decode
 from .positions import Positions
 
@@ -54,15 +55,6 @@ _PLAIN_TAGS = {_CORE + t for t in ("str", "timestamp", "binary")}
 _COLLECTION_TAGS = {_CORE + t for t in ("map", "seq", "set", "omap", "pairs")}
 
 
-@dataclass(frozen=True)
-class LoadProblem:
-    """Why a file or a document could not be read as it stands (a requirement-0 finding)."""
-
-    rule: str
-    message: str
-    line: int
-    column: int
-
 
 @dataclass
 class Document:
@@ -78,7 +70,7 @@ class Document:
 @dataclass
 class LoadedFile:
     documents: list[Document] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     text: str | None = None  # the decoded text, when it could be decoded
     # where quoted and block scalars stand, (start, end) 1-based: a '#' inside is no comment
     strings: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
@@ -88,7 +80,7 @@ def load_bytes(file: str, raw: bytes) -> LoadedFile:
     """Every document of one file, and every problem met on the way."""
     text = decode(raw)
     if isinstance(text, DecodeFailure):
-        return LoadedFile(problems=[LoadProblem("USM0003", text.message, text.line, text.column)])
+        return LoadedFile(problems=[Problem(ENCODING, text.message, text.line, text.column)])
     loaded = load_text(file, text)
     loaded.text = text
     return loaded
@@ -105,12 +97,12 @@ def load_text(file: str, text: str) -> LoadedFile:
         builder.fail(_syntax_problem(error))
     except ReaderError as error:
         line, column = _offset_to_position(text, error.position)
-        builder.fail(LoadProblem("USM0001", f"invalid character: {error.reason}", line, column))
+        builder.fail(Problem(YAML_SYNTAX, f"invalid character: {error.reason}", line, column))
     except YAMLError as error:  # pragma: no cover - ruamel raises marked errors in practice
-        builder.fail(LoadProblem("USM0001", f"YAML error: {error}", 1, 1))
+        builder.fail(Problem(YAML_SYNTAX, f"YAML error: {error}", 1, 1))
     loaded = builder.result
     if not loaded.documents and not loaded.problems:
-        loaded.problems.append(LoadProblem("USM0004", "file holds no YAML document", 1, 1))
+        loaded.problems.append(Problem(EMPTY, "file holds no YAML document", 1, 1))
     return loaded
 
 
@@ -123,12 +115,12 @@ def _events(text: str) -> Iterator[Any]:
         yield parser.get_event()
 
 
-def _syntax_problem(error: MarkedYAMLError) -> LoadProblem:
+def _syntax_problem(error: MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = error.problem or "invalid YAML"
     context = f" ({error.context})" if error.context else ""
-    return LoadProblem("USM0001", f"YAML syntax error: {problem}{context}", line, column)
+    return Problem(YAML_SYNTAX, f"YAML syntax error: {problem}{context}", line, column)
 
 
 def _offset_to_position(text: str, offset: int) -> tuple[int, int]:
@@ -195,7 +187,7 @@ class _Builder:
         self._weight = 0
         self._broken = False
 
-    def fail(self, problem: LoadProblem) -> None:
+    def fail(self, problem: Problem) -> None:
         self.result.problems.append(problem)
 
     def feed(self, event: Any) -> None:
@@ -222,10 +214,10 @@ class _Builder:
             self._attach_frame(frame)
 
     def _problem(self, rule: str, message: str, position: tuple[int, int]) -> None:
-        self.result.problems.append(LoadProblem(rule, message, *position))
+        self.result.problems.append(Problem(rule, message, *position))
 
     def _break(self, message: str, position: tuple[int, int]) -> None:
-        self._problem("USM0009", message, position)
+        self._problem(ALIAS_BOMB, message, position)
         self._broken = True
 
     def _finish_document(self) -> None:
@@ -233,11 +225,11 @@ class _Builder:
             return
         root, line = self._root, self._line
         if root is _NO_KEY or root is None:
-            self._problem("USM0004", "empty document: expected apiVersion, kind, metadata and spec", (line, 1))
+            self._problem(EMPTY, "empty document: expected apiVersion, kind, metadata and spec", (line, 1))
         elif not isinstance(root, dict):
             kind = "a list" if isinstance(root, list) else f"a single value ({root!r:.40})"
             self._problem(
-                "USM0005",
+                NOT_A_MAPPING,
                 f"document is {kind}; expected a mapping with apiVersion, kind, metadata and spec",
                 self._positions.value(()),
             )
@@ -261,13 +253,13 @@ class _Builder:
     def _unknown_tag(self, tag: str, position: tuple[int, int]) -> None:
         shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
         self._problem(
-            "USM0008", f"tag {shown} is not supported and was ignored; the value is read as plain data", position
+            UNSUPPORTED_TAG, f"tag {shown} is not supported and was ignored; the value is read as plain data", position
         )
 
     def _alias(self, event: AliasEvent, position: tuple[int, int]) -> None:
         self._events += 1
         if event.anchor not in self._anchors:
-            self._problem("USM0001", f"YAML syntax error: unknown alias *{event.anchor}", position)
+            self._problem(YAML_SYNTAX, f"YAML syntax error: unknown alias *{event.anchor}", position)
             self._broken = True
             return
         value, weight = self._anchors[event.anchor]
@@ -348,7 +340,7 @@ class _Builder:
         if key in mapping and key not in parent.merged:
             first = self._positions.key(path)
             self._problem(
-                "USM0002",
+                DUPLICATE_KEY,
                 f"duplicate key '{key}' (first defined at line {first[0]}); the first value is used",
                 parent.key_position,
             )
@@ -363,7 +355,7 @@ class _Builder:
         sources = value if isinstance(value, list) else [value]
         for source in sources:
             if not isinstance(source, dict):
-                self._problem("USM0001", "YAML syntax error: a merge key (<<) needs a mapping", position or (1, 1))
+                self._problem(YAML_SYNTAX, "YAML syntax error: a merge key (<<) needs a mapping", position or (1, 1))
                 continue
             for key, item in source.items():
                 if key not in parent.value:

@@ -6,6 +6,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the annotation only: model stays a leaf at run time
+    from .inputs import Input
 
 DEFAULT_MAPPING = "default (USM.md)"
 
@@ -56,6 +60,7 @@ class Finding:
     message: str = field(compare=False)
     subject: str = ""
     suppressed: Suppression | None = field(default=None, compare=False)
+    aspect: str = field(default="", compare=False)  # who, how or condition: what it is evidence of
 
     @property
     def fingerprint(self) -> str:
@@ -135,6 +140,8 @@ class Result:
     complete: bool
     mapping: str = DEFAULT_MAPPING
     fixed: tuple[str, ...] = ()  # baseline fingerprints that no longer occur
+    # every input as read (path, hash, lines, documents): what reports quote, never read again
+    inputs: tuple[Input, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def active(self) -> tuple[Finding, ...]:

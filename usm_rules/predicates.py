@@ -13,11 +13,12 @@ from functools import lru_cache
 from lemminflect import getAllLemmas
 
 USM_VERBS = frozenset({"agree", "change", "recover", "operate", "improve"})
-WHO_HOW_KEYS = (
-    "performer", "performers", "performedby", "performed_by", "performed-by", "who", "how", "role", "roles",
+# keys of a process activity that say who performs it, and keys that say how (with what)
+WHO_KEYS = (
+    "performer", "performers", "performedby", "performed_by", "performed-by", "who", "role", "roles",
     "team", "actor", "actors", "owner", "assignee", "group", "department", "responsible", "lane", "swimlane",
-    "tool", "tools", "system", "systems", "application", "channel", "method",
 )
+HOW_KEYS = ("how", "tool", "tools", "system", "systems", "application", "channel", "method")
 CONDITION_KEYS = ("condition", "gateway", "decision", "when", "if")
 AREAS_OF_ATTENTION = frozenset(
     {"security", "availability", "capacity", "continuity", "knowledge", "compliance", "quality", "performance"}
@@ -52,6 +53,12 @@ _REPORTING = frozenset({"check", "checks", "verify", "verifies", "ask", "asks", 
                         "notes", "log", "logs", "register", "registers", "tell", "tells", "inform", "informs",
                         "confirm", "confirms", "state", "states", "say", "says", "know", "determine", "decide"})
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+def activity_key_kind(key: str) -> str:
+    """``who``, ``how`` or ``condition`` for a key of a process activity that says so, else ``""``."""
+    key = key.lower()
+    return "who" if key in WHO_KEYS else "how" if key in HOW_KEYS else "condition" if key in CONDITION_KEYS else ""
 
 
 def words(text: str) -> list[str]:

@@ -44,5 +44,3 @@ class Selection:
             return True
         return rule_id in self._selected and rule_id not in self._ignored
 
-    def engine_rules(self) -> list[str]:
-        return [rule.id for rule in self._catalog if not rule.builtin and self.keeps(rule.id)]

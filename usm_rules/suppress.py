@@ -15,15 +15,14 @@ from fnmatch import fnmatchcase
 from typing import Callable, Iterable
 
 from .config import Waiver
+from .findings import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, Findings
 from .model import Finding, Suppression
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*usm-rules:\s*(?P<kind>disable-file|disable)\s*=\s*(?P<rules>[^\s#]*(?:\s*,\s*[^\s#-][^\s#]*)*)(?P<rest>.*)$")
 _REASON = re.compile(r"^\s*--\s*(?P<reason>.*?)\s*$")
 
-Meta = Callable[[str, str, int, int, str], Finding]  # (rule, file, line, column, message) -> finding
 
-
-@dataclass
+@dataclass(frozen=True)
 class Directive:
     file: str
     line: int
@@ -32,7 +31,6 @@ class Directive:
     handles: tuple[str, ...]
     reason: str
     standalone: bool  # alone on its line: applies to the next line
-    used: bool = False
 
     def covers(self, finding: Finding, line_rules: set[str]) -> bool:
         if finding.rule not in line_rules:
@@ -66,8 +64,8 @@ def scan(file: str, text: str, strings: Iterable[tuple[tuple[int, int], tuple[in
     return found
 
 
-def apply_directives(findings: list[Finding], directives: list[Directive],
-                     expand: Callable[[str], set[str] | None], meta: Meta,
+def apply_directives(findings: list[Finding], directives: Iterable[Directive],
+                     expand: Callable[[str], set[str] | None], meta: Findings,
                      active: Callable[[str], bool] = lambda rule: True) -> list[Finding]:
     """Findings with inline and file-wide suppressions applied, plus findings about the comments.
 
@@ -81,38 +79,39 @@ def apply_directives(findings: list[Finding], directives: list[Directive],
         for handle in directive.handles:
             ids = expand(handle)
             if ids is None:
-                reported.append(meta("USM0012", directive.file, directive.line, directive.column,
+                reported.append(meta.make(UNUSED_SUPPRESSION, directive.file, directive.line, directive.column,
                                      f"suppression names '{handle}', which is no rule: it suppresses nothing"))
             else:
                 rules |= ids
         if not directive.reason:
-            reported.append(meta("USM0011", directive.file, directive.line, directive.column,
+            reported.append(meta.make(NO_REASON, directive.file, directive.line, directive.column,
                                  "suppression without a reason: add ' -- why this is accepted' after the rules"))
         by_file.setdefault(directive.file, []).append((directive, rules))
     result = []
+    used: set[int] = set()
     for finding in findings:
         for directive, rules in by_file.get(finding.file, ()):
             if finding.counts and directive.covers(finding, rules):
-                directive.used = True
+                used.add(id(directive))
                 kind = "file" if directive.scope == "file" else "inline"
                 finding = dataclasses.replace(finding, suppressed=Suppression(kind, directive.reason or "(no reason given)"))
         result.append(finding)
     for directive, rules in (pair for pairs in by_file.values() for pair in pairs):
-        if rules and not directive.used and any(active(rule) for rule in rules):
-            reported.append(meta("USM0012", directive.file, directive.line, directive.column,
+        if rules and id(directive) not in used and any(active(rule) for rule in rules):
+            reported.append(meta.make(UNUSED_SUPPRESSION, directive.file, directive.line, directive.column,
                                  f"suppression of {', '.join(directive.handles)} matches no finding: remove it"))
     return result + reported
 
 
 def apply_waivers(findings: list[Finding], waivers: Iterable[Waiver], config_file: str, today: dt.date,
-                  expand: Callable[[str], set[str] | None], meta: Meta) -> list[Finding]:
+                  expand: Callable[[str], set[str] | None], meta: Findings) -> list[Finding]:
     """Findings with the configured waivers applied; expired and unmatched waivers reported."""
     active = []
     reported = []
     for waiver in waivers:
         label = f"waiver for {waiver.rule} on {waiver.subject} (approved by {waiver.approver})"
         if waiver.expires < today:
-            reported.append(meta("USM0013", config_file, waiver.line, waiver.column,
+            reported.append(meta.make(WAIVER_EXPIRED, config_file, waiver.line, waiver.column,
                                  f"{label} expired on {waiver.expires.isoformat()}: it no longer suppresses"))
         else:
             active.append((waiver, expand(waiver.rule) or set(), [False]))
@@ -126,6 +125,6 @@ def apply_waivers(findings: list[Finding], waivers: Iterable[Waiver], config_fil
         result.append(finding)
     for waiver, _, used in active:
         if not used[0]:
-            reported.append(meta("USM0014", config_file, waiver.line, waiver.column,
+            reported.append(meta.make(UNUSED_WAIVER, config_file, waiver.line, waiver.column,
                                  f"waiver for {waiver.rule} on {waiver.subject} matches no finding: remove it"))
     return result + reported

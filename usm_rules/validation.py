@@ -14,7 +14,8 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from .loader import Document, LoadProblem
+from .findings import SCHEMA, Problem
+from .loader import Document
 from .resources import shipped
 
 ENVELOPE = "usm-v1.schema.json"
@@ -74,14 +75,14 @@ def _resolve(ref: str, base: str, schemas: dict[str, dict]) -> tuple[Any, str]:
     return node, file
 
 
-def validate_document(document: Document) -> list[LoadProblem]:
+def validate_document(document: Document) -> list[Problem]:
     """Every schema error of one document (empty when it is valid), sorted by position."""
     kind = document.data.get("kind")
     name = KIND_SCHEMAS.get(kind, ENVELOPE) if isinstance(kind, str) else ENVELOPE
     return locate_errors(validator_for(name).iter_errors(document.data), document)
 
 
-def locate_errors(errors: Iterable[ValidationError], document: Document) -> list[LoadProblem]:
+def locate_errors(errors: Iterable[ValidationError], document: Document) -> list[Problem]:
     problems = {p for error in errors for p in _problems(_deepest(error), document)}
     return sorted(problems, key=lambda p: (p.line, p.column, p.message))
 
@@ -98,10 +99,10 @@ def _deepest(error: ValidationError) -> ValidationError:
     return error
 
 
-def _problems(error: ValidationError, document: Document) -> list[LoadProblem]:
+def _problems(error: ValidationError, document: Document) -> list[Problem]:
     positions = document.positions
     return [
-        LoadProblem("USM0006", f"{_describe(path)}: {message}",
+        Problem(SCHEMA, f"{_describe(path)}: {message}",
                     *(positions.key(path + key) if key is not None else positions.value(path)))
         for path, key, message in _explain(error)
     ]

@@ -1,8 +1,9 @@
 """The auditor report (SPEC section 1): one self-contained file per run, HTML or Markdown.
 
 :func:`build_report` turns a :class:`~usm_rules.model.Result` and the catalogue in force into
-a :class:`ReportData`; :func:`render` writes it in a format. The input files are read once
-more from disk (hashes, quoted lines, process titles and triggers). Never prints.
+a :class:`ReportData`; :func:`render` writes it in a format. Everything about the inputs
+(hashes, quoted lines, process titles and triggers) comes from what the run read
+(``result.inputs``): the report never opens an input file. Never prints.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from typing import Mapping
 from ..catalog import Catalog
 from ..model import Finding, Result, Severity
 from ..requirements import REQUIREMENTS
+from ..version import __version__
 from .capability import concerns, matrix, overall, processes
-from .data import MappingRow, Provenance, Ref, ReportData, Verdict
-from .evidence import evidence, number_findings, suppressed
-from .inputs import Inputs, read_inputs
+from .data import InputFile, MappingRow, Provenance, Ref, ReportData, Verdict
+from .evidence import Quotes, evidence, number_findings, suppressed
 from .provenance import ReportError, generated_at, rule_hash, rule_packs
-from .reclassify import KEYWORDS, TRIGGERS, reclassify
+from .reclassify import KEYWORDS, TRIGGERS, declared_processes, reclassify
 from .render import FORMATS, render
 from .value import bars, holders, lead, levels
 
@@ -26,24 +27,22 @@ from .value import bars, holders, lead, levels
 def build_report(result: Result, catalog: Catalog, *, tool: str = "usm-rules", version: str | None = None,
                  environ: Mapping[str, str] | None = None) -> ReportData:
     """Everything the report shows. Raises :class:`ReportError` for a malformed SOURCE_DATE_EPOCH."""
-    from .. import __version__
-
-    inputs = read_inputs(result)
     refs = number_findings(result)
     names = processes(result)
+    declared = declared_processes(result.inputs)
     own = {name: [f for f in result.active if concerns(f, name)] for name in names}
     return ReportData(
-        provenance=_provenance(result, catalog, inputs, tool, version or __version__,
+        provenance=_provenance(result, catalog, tool, version or __version__,
                                os.environ if environ is None else environ),
         verdict=_verdict(result, refs),
         requirements=tuple((n, REQUIREMENTS[n]) for n in range(1, 11)),
-        matrix=matrix(result, refs, inputs.processes),
+        matrix=matrix(result, refs, declared),
         overall=overall(result),
         bars=bars(result, refs),
-        reclassified=reclassify(inputs.processes, names, own, refs),
+        reclassified=reclassify(declared, names, own, refs),
         triggers=tuple(TRIGGERS.items()),
         keywords=tuple(KEYWORDS.items()),
-        evidence=evidence(result, catalog, refs, inputs),
+        evidence=evidence(result, catalog, refs, Quotes(result.inputs)),
         suppressed=suppressed(result),
         levels=levels(),
         mapping=tuple(MappingRow(r.id, r.name, r.requirement, r.severity.value, r.ceiling)
@@ -51,11 +50,13 @@ def build_report(result: Result, catalog: Catalog, *, tool: str = "usm-rules", v
     )
 
 
-def _provenance(result: Result, catalog: Catalog, inputs: Inputs, tool: str, version: str,
+def _provenance(result: Result, catalog: Catalog, tool: str, version: str,
                 environ: Mapping[str, str]) -> Provenance:
+    hashes = {item.path: item.sha256 for item in result.inputs}
+    files = tuple(InputFile(f.path, f.status, f.documents, hashes.get(f.path, "")) for f in result.files)
     return Provenance(
         tool=tool, version=version, rule_packs=rule_packs(catalog), rules=len(catalog.rules),
-        rule_hash=rule_hash(catalog), mapping=result.mapping, generated=generated_at(environ), inputs=inputs.files,
+        rule_hash=rule_hash(catalog), mapping=result.mapping, generated=generated_at(environ), inputs=files,
     )
 
 

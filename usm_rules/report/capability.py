@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..model import Finding, Result
 from ..requirements import status
 from .data import Cell, MatrixRow, Ref
-from .inputs import Declared
+from .reclassify import Declared
 
 COLUMNS = tuple(range(1, 11))
 

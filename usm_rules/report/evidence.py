@@ -4,16 +4,28 @@ YAML lines it points at; the suppressed findings apart, with who accepted them a
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Iterable
 
 from ..catalog import Catalog
+from ..inputs import Input
 from ..model import Finding, Result
 from ..requirements import REQUIREMENTS
 from .capability import status
 from .data import Evidence, QuoteLine, Ref, RequirementEvidence, RuleEvidence, SuppressedRow
-from .inputs import Inputs
 
 CONTEXT = 1  # lines quoted before and after a finding's line
 MAX_QUOTE = 200  # characters shown of one quoted line
+
+
+class Quotes:
+    """The decoded lines of every input, by displayed path, as the run read them."""
+
+    def __init__(self, inputs: Iterable[Input]) -> None:
+        self._lines = {item.path: item.lines for item in inputs}
+
+    def lines(self, path: str) -> tuple[str, ...]:
+        """A file's lines (none for a file that could not be read, or a rule file)."""
+        return self._lines.get(path, ())
 
 
 def _order(finding: Finding) -> tuple:
@@ -27,7 +39,7 @@ def number_findings(result: Result) -> dict[Finding, Ref]:
 
 
 def evidence(result: Result, catalog: Catalog, refs: dict[Finding, Ref],
-             inputs: Inputs) -> tuple[RequirementEvidence, ...]:
+             inputs: Quotes) -> tuple[RequirementEvidence, ...]:
     sections = []
     ordered = sorted(result.active, key=_order)
     for number, in_requirement in groupby(ordered, key=lambda f: f.requirement):
@@ -39,7 +51,7 @@ def evidence(result: Result, catalog: Catalog, refs: dict[Finding, Ref],
     return tuple(sections)
 
 
-def _rule(catalog: Catalog, found: list[Finding], refs: dict[Finding, Ref], inputs: Inputs) -> RuleEvidence:
+def _rule(catalog: Catalog, found: list[Finding], refs: dict[Finding, Ref], inputs: Quotes) -> RuleEvidence:
     first = found[0]
     rule = catalog.rules.get(first.rule)
     return RuleEvidence(
@@ -49,7 +61,7 @@ def _rule(catalog: Catalog, found: list[Finding], refs: dict[Finding, Ref], inpu
     )
 
 
-def _evidence(finding: Finding, ref: Ref, inputs: Inputs) -> Evidence:
+def _evidence(finding: Finding, ref: Ref, inputs: Quotes) -> Evidence:
     return Evidence(
         anchor=ref.anchor, severity=finding.severity.value, confidence=finding.confidence,
         file=finding.file, line=finding.line, column=finding.column, message=finding.message,
@@ -57,7 +69,7 @@ def _evidence(finding: Finding, ref: Ref, inputs: Inputs) -> Evidence:
     )
 
 
-def quote(lines: list[str], line: int) -> tuple[QuoteLine, ...]:
+def quote(lines: tuple[str, ...], line: int) -> tuple[QuoteLine, ...]:
     """The finding's line with :data:`CONTEXT` lines either side, as written in the file."""
     if not 1 <= line <= len(lines):
         return ()

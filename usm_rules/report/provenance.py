@@ -39,7 +39,7 @@ def rule_hash(catalog: Catalog) -> str:
     """SHA-256 over every rule's id and the bytes of its file, in id order."""
     digest = hashlib.sha256()
     for rule in sorted(catalog, key=lambda r: r.id):
-        content = _bytes(rule.source)
+        content = rule.raw
         digest.update(f"{rule.id}\0{len(content)}\0".encode())
         digest.update(content)
     return digest.hexdigest()
@@ -51,13 +51,6 @@ def rule_packs(catalog: Catalog) -> tuple[str, ...]:
     folders = {_resolved(Path(rule.source).parent) for rule in catalog}
     added = sorted(display_path(folder) for folder in folders if folder != home)
     return (("shipped",) if home in folders else ()) + tuple(added)
-
-
-def _bytes(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError:
-        return b""
 
 
 def _resolved(path: Path) -> Path:

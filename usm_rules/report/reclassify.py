@@ -7,6 +7,8 @@ What it is (from the counting findings on the item):
   a named way of working that fixes the actions, the performers and optionally the tools;
 - otherwise requirement-1 findings about who or how make it a routine derived from a process:
   a *work instruction* when it names tools or says how, a *procedure* when it names roles only.
+  Findings are told apart by requirement and by what they are evidence of (their ``aspect``,
+  from the fact they were found on), never by rule id, so a rule pack's findings count too.
 
 Where it belongs: each trigger scores 2 for its USM process (:data:`TRIGGERS`), each keyword
 stem found at the start of a word of the title or the name scores 1 (:data:`KEYWORDS`). The
@@ -16,11 +18,32 @@ highest score wins; a tie names every process that shares it, in USM order.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Iterable
 
+from ..inputs import Input
 from ..model import Finding, Severity
-from ..predicates import WHO_HOW_KEYS
 from .data import Reclassified, Ref
-from .inputs import Declared
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A document of kind Process as written: what the reclassification needs."""
+
+    name: str
+    title: str
+    trigger: tuple[str, ...]
+
+
+def declared_processes(inputs: Iterable[Input]) -> dict[str, Declared]:
+    """Every Process as declared in the inputs, valid or not; the first of a name wins."""
+    found: dict[str, Declared] = {}
+    for item in inputs:
+        for declaration in item.declares:
+            if declaration.kind == "Process":
+                found.setdefault(declaration.name, Declared(declaration.name, declaration.title, declaration.trigger))
+    return found
+
 
 USM_PROCESSES = ("Agree", "Change", "Recover", "Operate", "Improve")
 TRIGGERS = {
@@ -39,9 +62,6 @@ KEYWORDS = {
     "Improve": ("problem", "risk", "improv", "continuity", "security"),
 }
 TRIGGER_WEIGHT, KEYWORD_WEIGHT = 2, 1
-HOW_KEYS = frozenset({"tool", "tools", "system", "application", "channel"})
-WHO_KEYS = frozenset(WHO_HOW_KEYS) - HOW_KEYS
-ROLE_RULES, TOOL_RULES, KEY_RULE = {"USM0102"}, {"USM0103"}, "USM0101"
 
 
 def reclassify(declared: dict[str, Declared], names: tuple[str, ...], findings: dict[str, list[Finding]],
@@ -49,9 +69,9 @@ def reclassify(declared: dict[str, Declared], names: tuple[str, ...], findings: 
     """One row per process whose own counting findings show it is not a process."""
     rows = []
     for name in names:
-        process = declared.get(name, Declared(name, name, (), {}))
+        process = declared.get(name, Declared(name, name, ()))
         own = findings.get(name, [])
-        kind = _kind(process, own)
+        kind = _kind(own)
         if kind is None:
             continue
         evidence = [f for f in own if f.requirement in (1, 2)]
@@ -64,9 +84,9 @@ def reclassify(declared: dict[str, Declared], names: tuple[str, ...], findings: 
     return tuple(rows)
 
 
-def _kind(process: Declared, own: list[Finding]) -> tuple[str, str] | None:
-    roles = any(f.rule in ROLE_RULES or (f.rule == KEY_RULE and _keys(process, f) & WHO_KEYS) for f in own)
-    tools = any(f.rule in TOOL_RULES or (f.rule == KEY_RULE and _keys(process, f) & HOW_KEYS) for f in own)
+def _kind(own: list[Finding]) -> tuple[str, str] | None:
+    roles = any(f.requirement == 1 and f.aspect == "who" for f in own)
+    tools = any(f.requirement == 1 and f.aspect == "how" for f in own)
     names = {(True, True): "roles and tools or say how", (False, True): "tools or say how",
              (True, False): "roles", (False, False): ""}[roles, tools]
     naming = [f.severity is Severity.ERROR for f in own if f.requirement == 2]
@@ -79,12 +99,6 @@ def _kind(process: Declared, own: list[Finding]) -> tuple[str, str] | None:
     if roles:
         return "procedure", "its activities name roles but no tools (requirement 1)"
     return None
-
-
-def _keys(process: Declared, finding: Finding) -> frozenset[str]:
-    """The keys of the activity a finding is about (``Process/<name>/activities/<id>``)."""
-    _, _, activity = finding.subject.partition("/activities/")
-    return process.activity_keys.get(activity, frozenset())
 
 
 def belongs_to(process: Declared) -> tuple[str, str]:

@@ -14,10 +14,9 @@ from typing import Callable
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..ceiling import TOP
+from ..markup import escape
 from .data import ReportData
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")  # values are always inline, never at a line start
-_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 LABEL_WIDTH = 34  # characters of a process name shown in the chart
 
 
@@ -67,9 +66,7 @@ def _label(text: str) -> str:
 def _escape_markdown(value: object) -> object:
     if isinstance(value, Raw) or not isinstance(value, str):
         return value
-    text = re.sub(r"\s*[\r\n]+\s*", " ", value)  # one line: a newline would end a table row or a list item
-    text = "".join(_HTML_SPECIAL.get(c, c) for c in text)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return escape(value)
 
 
 def _inline_code(value: object) -> Raw:

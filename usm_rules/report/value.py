@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..ceiling import LEVELS
 from ..model import Finding, Limiter, Result
+from ..verdict import report_lead
 from .data import Bar, Holder, Level, Ref
 
 # One line each, from the USM Value Maturity Model (USM.md).
@@ -46,15 +47,4 @@ def bars(result: Result, refs: dict[Finding, Ref]) -> tuple[Bar, ...]:
 
 def lead(result: Result, held: tuple[Holder, ...]) -> str:
     """The start of the verdict sentence; the holders, listed after it, complete it."""
-    m = result.maturity
-    if not held:
-        return (f"Ceiling {m.ceiling}: process design does not limit you \u2014 no counting error rules out any "
-                f"level; this is not a statement that you are at level {m.ceiling}.")
-    count = sum(len(h.refs) for h in held)
-    verb = "holds" if len(held) == 1 else "hold"
-    return (f"The design allows at most level {m.ceiling} ({m.level}); {_plural(len(held), 'rule')} with "
-            f"{_plural(count, 'finding')} {verb} it there:")
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return report_lead(result.maturity, len(held), sum(len(h.refs) for h in held))

@@ -9,17 +9,15 @@ Text from the input is escaped so that it can neither break a table nor inject H
 
 from __future__ import annotations
 
-import re
-
-from ..ceiling import LEVELS, TOP
-from ..model import Finding, Limiter, Result, Severity
+from ..ceiling import LEVELS
+from ..markup import escape
+from ..model import Finding, Result, Severity
 from ..requirements import REQUIREMENTS
 from ..requirements import status as requirement_status
+from ..verdict import heading, holders, plural
 from .base import Reporter
-from .text import plural
 
 MAX_ROWS = 200  # a pull-request comment holds at most 65,536 characters
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 class MarkdownReporter(Reporter):
@@ -35,9 +33,9 @@ class MarkdownReporter(Reporter):
 
 def verdict(tool: str, result: Result) -> str:
     m = result.maturity
-    lines = [f"## {tool}: maturity ceiling {m.ceiling} of {TOP} ({m.level})", ""]
+    lines = [f"## {tool}: {heading(result)}", ""]
     if m.limited_by:
-        lines.append(f"Held at {m.ceiling} by {held_by(m.limited_by)}.")
+        lines.append(f"Held at {m.ceiling} by {escape(holders(m.limited_by, names=True, counts=True))}.")
     else:
         lines.append("The process design does not limit maturity.")
     if m.at_risk:
@@ -50,15 +48,6 @@ def verdict(tool: str, result: Result) -> str:
         counts += f"; {plural(len(result.fixed), 'baseline entry', 'baseline entries')} no longer found"
     lines += ["", f"**{counts}**"]
     return "\n".join(lines)
-
-
-def held_by(limits: tuple[Limiter, ...]) -> str:
-    return ", ".join(f"{l.rule}{_name(l)} (requirement {l.requirement}, {plural(len(l.findings), 'finding')})"
-                     for l in limits)
-
-
-def _name(limiter: Limiter) -> str:
-    return f" {escape(limiter.findings[0].name)}" if limiter.findings else ""
 
 
 def incomplete(result: Result) -> str:
@@ -120,10 +109,3 @@ def table(header: str, rows: list[str]) -> str:
 
 def _where(f: Finding) -> str:
     return escape(f"{f.file}:{f.line}")
-
-
-def escape(text: str) -> str:
-    """Safe in a table cell: no HTML, no emphasis or code, no cell break, one line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _SPECIAL.sub(r"\\\1", text)
-    return " ".join(text.split())

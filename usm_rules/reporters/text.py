@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import DEFAULT_MAPPING, FileOutcome, Finding, Result, Severity
+from ..model import FileOutcome, Finding, Result, Severity
+from ..verdict import plural, sentence
 from .base import Reporter
 
 
@@ -26,10 +27,6 @@ def finding_line(f: Finding) -> str:
     return f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.name} {f.message}"
 
 
-def plural(count: int, noun: str, many: str = "") -> str:
-    return f"{count} {noun if count == 1 else (many or noun + 's')}"
-
-
 def summary_line(result: Result) -> str:
     counts = ", ".join(plural(result.count(s), s.value) for s in Severity)
     unread = sum(1 for f in result.files if f.status == "error")
@@ -46,14 +43,4 @@ def summary_line(result: Result) -> str:
 
 
 def ceiling_line(result: Result) -> str:
-    m = result.maturity
-    if not m.limited_by:
-        text = f"Maturity ceiling {m.ceiling} ({m.level}): process design does not limit maturity"
-    else:
-        held = ", ".join(f"{l.rule} (requirement {l.requirement})" for l in m.limited_by)
-        text = f"Maturity ceiling {m.ceiling} ({m.level}), held by {held}"
-    if m.at_risk:
-        text += f"; at risk: {', '.join(m.at_risk)}"
-    if result.mapping != DEFAULT_MAPPING:
-        text += f"; ceiling mapping: {result.mapping}"
-    return text
+    return sentence(result)
