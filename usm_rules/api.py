@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from .baseline import Baseline, apply_baseline
 from .catalog import Catalog, EngineRule, load_catalog
@@ -36,7 +36,7 @@ class Request:
     """
 
     paths: tuple[str, ...] = (".",)
-    config: Config = Config()
+    config: Config = field(default_factory=Config)
     rules: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -161,7 +161,7 @@ def _run_rules(rules: list[EngineRule], facts: list[Fact], make: Findings) -> li
                            rule.report_fact, rule.report_at)
                 for match in outcome
             )
-        except Exception as error:  # a message template that does not fit the facts
+        except Exception as error:  # noqa: BLE001 - a message template that does not fit: the rule's crash
             findings.append(make.crash(rule, f"{type(error).__name__}: {error}"))
     return findings
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .conditions import Compiled, ConditionError, compile_condition
 from .datafile import DataFileError, load_data_file
@@ -155,14 +156,14 @@ def load_rule(path: Path, builtin_allowed: bool = False) -> Rule:
         raise CatalogError(source, "ceiling", "a rule for requirements 1-10 needs a ceiling (1-5)")
     if data.get("incomplete") and when != "builtin":
         raise CatalogError(source, "incomplete", "only built-in requirement-0 rules can make a result incomplete")
-    metadata = dict(
-        id=data["id"], name=data["name"], requirement=data["requirement"],
-        severity=Severity(data["severity"]), confidence=data["confidence"], ceiling=data.get("ceiling"),
-        summary=data["summary"], message=data["message"], rationale=data["rationale"].strip(),
-        remediation=data["remediation"].strip(), reference=data["reference"], source=source,
-        raw=loaded.raw, incomplete=bool(data.get("incomplete", False)), aliases=tuple(data.get("aliases", ())),
-        examples=data.get("examples", {}),
-    )
+    metadata: dict[str, Any] = {
+        "id": data["id"], "name": data["name"], "requirement": data["requirement"],
+        "severity": Severity(data["severity"]), "confidence": data["confidence"], "ceiling": data.get("ceiling"),
+        "summary": data["summary"], "message": data["message"], "rationale": data["rationale"].strip(),
+        "remediation": data["remediation"].strip(), "reference": data["reference"], "source": source,
+        "raw": loaded.raw, "incomplete": bool(data.get("incomplete", False)),
+        "aliases": tuple(data.get("aliases", ())), "examples": data.get("examples", {}),
+    }
     if when == "builtin":
         return Rule(**metadata)
     compiled = _compile(source, when)

@@ -33,9 +33,10 @@ def maturity(findings: list[Finding], processes: list[str]) -> Maturity:
 
 
 def _lowest(findings: list[Finding]) -> tuple[int, tuple[Limiter, ...]]:
-    if not findings:
+    ceilings = [f.ceiling for f in findings if f.ceiling is not None]
+    if not ceilings:
         return TOP, ()
-    ceiling = min(f.ceiling for f in findings)
+    ceiling = min(ceilings)
     by_rule: dict[tuple[str, int], list[Finding]] = {}
     for finding in findings:
         if finding.ceiling == ceiling:

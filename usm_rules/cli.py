@@ -11,9 +11,10 @@ import json
 import signal
 import sys
 import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, TextIO
+from typing import IO, Any, TextIO
 
 import click
 
@@ -53,7 +54,7 @@ class _Guarded(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as error:  # a bug: never let it pass for "violations found"
+        except Exception as error:  # noqa: BLE001 - a bug: never let it pass for "violations found"
             if ctx.params.get("debug"):
                 traceback.print_exc()
             click.echo(f"{TOOL}: internal error: {type(error).__name__}: {error}; please report this "
@@ -80,7 +81,8 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
                      help="Use this configuration instead of the nearest .usm-rules.yaml."),
         click.option("--no-config", is_flag=True, help="Ignore any .usm-rules.yaml."),
         click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Add a rule pack folder."),
-        click.option("--select", multiple=True, help="Only these rules: ids, names or requirements (R1), comma-separated."),
+        click.option("--select", multiple=True,
+                     help="Only these rules: ids, names or requirements (R1), comma-separated."),
         click.option("--ignore", multiple=True, help="Skip these rules: ids, names or requirements (R1)."),
         click.option("--exclude", multiple=True, help="Skip files matching this glob or below this folder."),
     ]
@@ -252,7 +254,7 @@ def _open_output(path: str | None) -> Iterator[TextIO]:
         yield sys.stdout
         return
     try:
-        stream = open(path, "w", encoding="utf-8", newline="\n")
+        stream = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below; open errors are usage errors
     except OSError as error:
         raise UsageProblem(f"cannot write {path}: {error.strerror}") from None
     with stream:

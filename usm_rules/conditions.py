@@ -132,7 +132,7 @@ def _tests(attribute: str, test: Any, bound: dict[str, str], key: str) -> list[d
     attribute = engine_name(attribute)
     if not isinstance(test, dict):
         return [{attribute: test}]
-    compiled = []
+    compiled: list[dict[str, Any]] = []
     for operator, operand in test.items():
         if operator == "ref":
             compiled.append({attribute: _reference(operand, bound, key)})

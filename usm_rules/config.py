@@ -90,6 +90,7 @@ def _waiver(shown: str, document: Document, index: int, item: dict) -> Waiver:
     try:
         expires = dt.date.fromisoformat(item["expires"])
     except ValueError:
-        raise ConfigError(shown, f"waivers[{index}].expires", f"'{item['expires']}' is not a date (YYYY-MM-DD)") from None
+        raise ConfigError(shown, f"waivers[{index}].expires",
+                          f"'{item['expires']}' is not a date (YYYY-MM-DD)") from None
     line, column = document.positions.value(("waivers", index))
     return Waiver(item["rule"], item["subject"], item["reason"], item["approver"], expires, line, column)

@@ -43,6 +43,6 @@ def load_data_file(path: Path, schema: str, error: type[DataFileError]) -> DataF
     if not loaded.documents:
         return DataFile(None, raw)
     document = loaded.documents[0]
-    for key, problem in validate_data(schema, document.data):
-        raise error(shown, key, problem)
+    for key, message in validate_data(schema, document.data):
+        raise error(shown, key, message)
     return DataFile(document, raw)

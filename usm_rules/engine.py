@@ -85,7 +85,7 @@ def run_rule(rule_id: str, compiled: Compiled, batches: FactBatches) -> list[Mat
         try:
             message = closure._m
             matches.append(Match(rule_id, tuple((alias, message[alias]["fid"]) for alias in aliases)))
-        except Exception as error:  # never let an action raise inside durable
+        except Exception as error:  # noqa: BLE001 - never let an action raise inside durable
             failures.append(f"{type(error).__name__}: {error}")
 
     name = f"{rule_id}-{next(_NAMES)}"
@@ -93,14 +93,14 @@ def run_rule(rule_id: str, compiled: Compiled, batches: FactBatches) -> list[Mat
         host = _PrivateHost()
         host.register_rulesets({name: {"match": {"all": list(compiled.clauses), "run": record}}})
         ruleset = host.get_ruleset(name)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - whatever durable raises, the rule is reported, not the run
         return Crash(rule_id, f"the engine rejected the rule: {error}")
     try:
         for stage in (compiled.negated_types, compiled.positive_types):
             for batch in batches.of(stage):
                 _assert_batch(ruleset, batch)
             _drain(ruleset)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - as above: one rule fails, the others run
         return Crash(rule_id, f"{type(error).__name__}: {error}")
     if failures:
         return Crash(rule_id, failures[0])

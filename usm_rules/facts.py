@@ -7,6 +7,7 @@ engine's joins stay cheap and positions stay exact.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +82,7 @@ class FactBuilder:
                              {"process": name, "id": activity["id"]}, ("spec", "activities", i, "id"))
 
 
-def build_facts(documents: list[Document], invalid: list[Document] = ()) -> list[Fact]:
+def build_facts(documents: Iterable[Document], invalid: Iterable[Document] = ()) -> list[Fact]:
     """Facts of the valid documents, plus what can be named safely in the invalid ones.
 
     A document that fails its schema is left out of the rules, but what it declares (its
@@ -161,18 +162,18 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
         "nextCount": len(nexts),
         "roleTerm": role, "toolTerm": tool, "conditionTerm": cond,
     }
-    b.add(doc, "ActivityId", subject, {"process": process, "id": activity["id"]}, base + ("id",))
-    b.add(doc, "Activity", subject, attrs, base + ("id",), name=base + ("name",), next=("key",) + base + ("next",), roleTerm=base + (role_at,), toolTerm=base + (tool_at,),
-          conditionTerm=base + (cond_at,))
+    b.add(doc, "ActivityId", subject, {"process": process, "id": activity["id"]}, (*base, "id"))
+    b.add(doc, "Activity", subject, attrs, (*base, "id"), name=(*base, "name"), next=("key", *base, "next"),
+          roleTerm=(*base, role_at), toolTerm=(*base, tool_at), conditionTerm=(*base, cond_at))
     for key in activity:
         kind = p.activity_key_kind(key)
         if kind:  # every offending key is its own fact, so each gets its own finding
             b.add(doc, "ActivityKey", subject, {"process": process, "activity": activity["id"],
                                                 "name": activity["name"], "key": key, "kind": kind},
-                  ("key",) + base + (key,))
+                  ("key", *base, key))
     single = isinstance(activity.get("next"), str)
     for j, target in enumerate(nexts):
-        at = base + ("next",) if single else base + ("next", j)
+        at = (*base, "next") if single else (*base, "next", j)
         b.add(doc, "Edge", f"{subject}/next/{target}",
               {"process": process, "source": activity["id"], "target": target, "sourceOrder": i}, at)
 
@@ -191,15 +192,15 @@ def _subprocess(b: FactBuilder, doc: Document, process: str, i: int, sub: dict) 
     own = next((k for k in ("output", "trigger") if k in sub and _differs(sub[k], spec.get(k))), "")
     subject = f"Process/{process}/subprocesses/{sub['name']}"
     b.add(doc, "SubProcess", subject, {"process": process, "name": sub["name"], "ownKey": own},
-          base + ("name",), ownKey=("key",) + base + (own,))
+          (*base, "name"), ownKey=("key", *base, own))
     for j, activity in enumerate(sub["activities"]):
         b.add(doc, "SubStep", f"{subject}/activities/{activity}",
-              {"process": process, "subprocess": sub["name"], "activity": activity}, base + ("activities", j))
+              {"process": process, "subprocess": sub["name"], "activity": activity}, (*base, "activities", j))
 
 
 def _differs(mine: object, process: object) -> bool:
     """Whether a sub-process's output or trigger is its own (repeating the process's is not)."""
-    def norm(value: object) -> object:
+    def norm(value: object) -> Any:
         if isinstance(value, list):
             return sorted(map(norm, value))
         return " ".join(p.words(value)) if isinstance(value, str) else value
@@ -212,7 +213,7 @@ def _mapped(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
         base = ("spec", "activities", i)
         b.add(doc, "MappedActivity", f"{kind}/{name}/activities/{activity['id']}",
               {"ownerKind": kind, "owner": name, "id": activity["id"], "name": activity["name"],
-               "mapsTo": activity.get("mapsTo", "")}, base + ("id",), mapsTo=base + ("mapsTo",))
+               "mapsTo": activity.get("mapsTo", "")}, (*base, "id"), mapsTo=(*base, "mapsTo"))
 
 
 def _project(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
@@ -236,7 +237,7 @@ def _routine(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
         accountable = sum(1 for letter in raci.values() if letter == "A")
         b.add(doc, "RoutineStep", f"{kind}/{name}/steps/{i + 1}",
               {"kind": kind, "owner": name, "activity": step["activity"], "hasRaci": "raci" in step,
-               "accountable": accountable}, base + ("activity",), raci=("key",) + base + ("raci",))
+               "accountable": accountable}, (*base, "activity"), raci=("key", *base, "raci"))
 
 
 _BUILDERS = {

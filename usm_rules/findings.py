@@ -10,8 +10,9 @@ equal to the rule files that say ``when: builtin``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
 from .model import Finding, Severity
 from .vocabulary import aspect

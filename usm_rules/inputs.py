@@ -56,7 +56,9 @@ def read_input(source: Source, stdin: bytes | None = None) -> Input:
         return Input(source.display, "", (), (), (), (problem,), (), ())
     loaded = load_bytes(source.display, raw)
     directives = scan(source.display, loaded.text, loaded.strings) if loaded.text is not None else []
-    valid, invalid, problems = [], [], list(loaded.problems)
+    valid: list[Document] = []
+    invalid: list[Document] = []
+    problems = list(loaded.problems)
     for document in loaded.documents:
         errors = validate_document(document)
         problems.extend(errors)
@@ -76,11 +78,10 @@ def _declaration(document: Document) -> Declaration | None:
     if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
         return None
     metadata = data.get("metadata")
-    name = metadata.get("name") if isinstance(metadata, dict) else None
-    if not isinstance(name, str):
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
         return None
-    title = metadata.get("title") if isinstance(metadata, dict) else None
-    spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
+    name, title = metadata["name"], metadata.get("title")
+    spec = data["spec"] if isinstance(data.get("spec"), dict) else {}
     trigger = spec.get("trigger")
     triggers = [trigger] if isinstance(trigger, str) else trigger if isinstance(trigger, list) else []
     return Declaration(data["kind"], name, title if isinstance(title, str) and title else name,

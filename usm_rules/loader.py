@@ -9,8 +9,9 @@ overflow a stack. Dates stay strings; scalars follow the YAML 1.2 core schema.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -26,8 +27,8 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
-from .findings import ALIAS_BOMB, DUPLICATE_KEY, EMPTY, ENCODING, NOT_A_MAPPING, UNSUPPORTED_TAG, YAML_SYNTAX, Problem
 from .decoding import DecodeFailure, decode
+from .findings import ALIAS_BOMB, DUPLICATE_KEY, EMPTY, ENCODING, NOT_A_MAPPING, UNSUPPORTED_TAG, YAML_SYNTAX, Problem
 from .positions import Positions
 
 try:  # the C parser keeps every mark and is about ten times faster
@@ -152,7 +153,7 @@ class _StopFile(Exception):
 
 
 class _Frame:
-    __slots__ = ("value", "path", "anchor", "weight", "key", "key_position", "merged", "dropped")
+    __slots__ = ("anchor", "dropped", "key", "key_position", "merged", "path", "value", "weight")
 
     def __init__(self, value: Any, path: tuple, anchor: str | None) -> None:
         self.value = value
@@ -288,13 +289,13 @@ class _Builder:
             return ()
         parent = self._stack[-1]
         if isinstance(parent.value, list):
-            return parent.path + (len(parent.value),)
+            return (*parent.path, len(parent.value))
         if parent.key is _NO_KEY:
             return None  # a collection used as a key
         if parent.key in parent.value and parent.key not in parent.merged:
             parent.dropped += 1
-            return parent.path + (("<duplicate>", parent.dropped),)
-        return parent.path + (parent.key,)
+            return (*parent.path, ("<duplicate>", parent.dropped))
+        return (*parent.path, parent.key)
 
     def _attach_frame(self, frame: _Frame) -> None:
         if frame.anchor is not None:
@@ -316,7 +317,7 @@ class _Builder:
         parent.weight += weight
         if isinstance(parent.value, list):
             if position is not None:
-                self._positions.add_value(parent.path + (len(parent.value),), position)
+                self._positions.add_value((*parent.path, len(parent.value)), position)
             parent.value.append(value)
         elif parent.key is _NO_KEY:
             self._set_key(parent, value, position)
@@ -336,7 +337,7 @@ class _Builder:
         if key == "<<" and isinstance(value, (dict, list)):
             self._merge(parent, value, position)
             return
-        path = parent.path + (key,)
+        path = (*parent.path, key)
         if key in mapping and key not in parent.merged:
             first = self._positions.key(path)
             self._problem(
@@ -364,7 +365,7 @@ class _Builder:
 
 
 def _tag_fits(name: str, value: Any) -> bool:
-    kinds = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
+    kinds: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
     if name in ("int", "float") and isinstance(value, bool):
         return False
     return isinstance(value, kinds[name])

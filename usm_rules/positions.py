@@ -13,7 +13,7 @@ Position = tuple[int, int]
 class Positions:
     """Where each node of one document starts, and where each mapping key stands."""
 
-    __slots__ = ("_values", "_keys")
+    __slots__ = ("_keys", "_values")
 
     def __init__(self) -> None:
         self._values: dict[Path, Position] = {}

@@ -83,7 +83,7 @@ def nominal_reason(title: str) -> str:
         if word in _NOUN_MARKERS:
             return f"contains '{word}'"
     verb_phrase = bool(found) and "VERB" in lemmas(found[0]) and any(w in _DETERMINERS for w in found)
-    if not found or verb_phrase or len(found) == 1 and "VERB" in lemmas(found[0]):
+    if not found or verb_phrase or (len(found) == 1 and "VERB" in lemmas(found[0])):
         return ""
     head = found[-1]
     if len(head) > 6 and head.endswith(_NOMINAL_SUFFIXES) and "VERB" not in lemmas(head):

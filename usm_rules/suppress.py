@@ -10,15 +10,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Callable, Iterable
 
 from .config import Waiver
 from .findings import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, Findings
 from .model import Finding, Suppression
 
-_DIRECTIVE = re.compile(r"(?:^|\s)#\s*usm-rules:\s*(?P<kind>disable-file|disable)\s*=\s*(?P<rules>[^\s#]*(?:\s*,\s*[^\s#-][^\s#]*)*)(?P<rest>.*)$")
+_DIRECTIVE = re.compile(
+    r"(?:^|\s)#\s*usm-rules:\s*(?P<kind>disable-file|disable)\s*="
+    r"\s*(?P<rules>[^\s#]*(?:\s*,\s*[^\s#-][^\s#]*)*)(?P<rest>.*)$"
+)
 _REASON = re.compile(r"^\s*--\s*(?P<reason>.*?)\s*$")
 
 
@@ -94,7 +97,8 @@ def apply_directives(findings: list[Finding], directives: Iterable[Directive],
             if finding.counts and directive.covers(finding, rules):
                 used.add(id(directive))
                 kind = "file" if directive.scope == "file" else "inline"
-                finding = dataclasses.replace(finding, suppressed=Suppression(kind, directive.reason or "(no reason given)"))
+                accepted = Suppression(kind, directive.reason or "(no reason given)")
+                finding = dataclasses.replace(finding, suppressed=accepted)
         result.append(finding)
     for directive, rules in (pair for pairs in by_file.values() for pair in pairs):
         if rules and id(directive) not in used and any(active(rule) for rule in rules):

@@ -7,9 +7,10 @@ reference each other by bare file name, as editors do.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -34,12 +35,12 @@ def schema_text(name: str) -> str:
     return (shipped("schemas") / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schemas(folder: Path) -> dict[str, dict]:
     return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.schema.json"))}
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator_for(name: str) -> Draft202012Validator:
     """A validator for one shipped schema, its ``$ref``s inlined.
 
@@ -112,7 +113,8 @@ def _explain(error: ValidationError) -> list[tuple[tuple, tuple | None, str]]:
     """(path of the instance, key path below it to point at or None for the value, message)."""
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = set(schema.get("properties", {}))
         return [
             (path, (key,), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
             for key in error.instance if key not in allowed
@@ -124,7 +126,8 @@ def _explain(error: ValidationError) -> list[tuple[tuple, tuple | None, str]]:
 
 def _message(error: ValidationError) -> str:
     if error.validator == "enum":
-        return f"{_short(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+        values = error.validator_value if isinstance(error.validator_value, list) else []
+        return f"{_short(error.instance)} is not one of {', '.join(map(str, values))}"
     if error.validator == "type":
         return f"{_short(error.instance)} is not of type {error.validator_value}"
     if error.validator == "pattern":

@@ -9,7 +9,7 @@ a :class:`ReportData`; :func:`render` writes it in a format. Everything about th
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..catalog import Catalog
 from ..model import Finding, Result, Severity

@@ -3,8 +3,8 @@ YAML lines it points at; the suppressed findings apart, with who accepted them a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import groupby
-from typing import Iterable
 
 from ..catalog import Catalog
 from ..inputs import Input
@@ -82,12 +82,13 @@ def _clip(text: str) -> str:
 
 
 def suppressed(result: Result) -> tuple[SuppressedRow, ...]:
-    rows = sorted((f for f in result.findings if f.suppressed is not None), key=_order)
+    rows = sorted(((f, f.suppressed) for f in result.findings if f.suppressed is not None),
+                  key=lambda row: _order(row[0]))
     return tuple(
         SuppressedRow(
             anchor=f"S{n}", rule=f.rule, name=f.name, severity=f.severity.value, file=f.file, line=f.line,
-            column=f.column, message=f.message, kind=f.suppressed.kind, reason=f.suppressed.reason,
-            approver=f.suppressed.approver, expires=f.suppressed.expires,
+            column=f.column, message=f.message, kind=why.kind, reason=why.reason,
+            approver=why.approver, expires=why.expires,
         )
-        for n, f in enumerate(rows, 1)
+        for n, (f, why) in enumerate(rows, 1)
     )

@@ -18,8 +18,8 @@ highest score wins; a tie names every process that shares it, in USM order.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ..inputs import Input
 from ..model import Finding, Severity

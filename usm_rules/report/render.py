@@ -8,8 +8,8 @@ escapes Markdown and HTML syntax in anything not marked :class:`Raw` by a filter
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
-from typing import Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 

@@ -17,4 +17,4 @@ REPORTERS: dict[str, type[Reporter]] = {
                 HtmlReporter)
 }
 
-__all__ = ["Context", "REPORTERS", "Reporter", "report"]
+__all__ = ["REPORTERS", "Context", "Reporter", "report"]

@@ -41,9 +41,10 @@ class JsonReporter(Reporter):
 
 def _limits(limits: tuple[Limiter, ...]) -> list[dict]:
     return [
-        {"rule": l.rule, "requirement": l.requirement, "ceiling": l.ceiling,
-         "findings": [{"file": f.file, "line": f.line, "column": f.column, "subject": f.subject} for f in l.findings]}
-        for l in limits
+        {"rule": limit.rule, "requirement": limit.requirement, "ceiling": limit.ceiling,
+         "findings": [{"file": f.file, "line": f.line, "column": f.column, "subject": f.subject}
+                      for f in limit.findings]}
+        for limit in limits
     ]
 
 

@@ -53,7 +53,7 @@ class JunitReporter(Reporter):
         }
         for key, value in counts.items():
             suite.set(key, str(value))
-        root = ET.Element("testsuites", {"name": self.context.tool, **{k: suite.get(k) for k in counts}})
+        root = ET.Element("testsuites", {"name": self.context.tool, **{k: str(v) for k, v in counts.items()}})
         root.append(suite)
         ET.indent(root)
         self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
@@ -81,7 +81,8 @@ def _unreadable(finding: Finding) -> bool:
 
 
 def _add(case: ET.Element, tag: str, finding: Finding) -> None:
-    message = f"{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} {finding.name} {finding.message}"
+    f = finding
+    message = f"{f.line}:{f.column}: {f.severity.value} {f.rule} {f.name} {f.message}"
     element = ET.SubElement(case, tag, {"type": finding.rule, "message": clean(" ".join(message.split()))})
     element.text = clean(finding_line(finding))
 

@@ -77,7 +77,7 @@ def processes_table(result: Result) -> str:
         return ""
     rows = ["| Process | Ceiling | Held by |", "| --- | --: | --- |"]
     for name, ceiling, limits in result.maturity.processes:
-        held = ", ".join(l.rule for l in limits) or "-"
+        held = ", ".join(limit.rule for limit in limits) or "-"
         rows.append(f"| {escape(name)} | {ceiling} ({LEVELS[ceiling]}) | {held} |")
     return "### Processes\n\n" + "\n".join(rows)
 
@@ -91,11 +91,10 @@ def findings_table(result: Result) -> str:
 
 
 def suppressed_table(result: Result) -> str:
-    hidden = [f for f in result.findings if not f.counts]
+    hidden = [(f, f.suppressed) for f in result.findings if f.suppressed is not None]
     if not hidden:
         return ""
-    rows = [f"| {_where(f)} | {f.rule} {escape(f.name)} | {f.suppressed.kind} | {escape(f.suppressed.reason)} |"
-            for f in hidden]
+    rows = [f"| {_where(f)} | {f.rule} {escape(f.name)} | {why.kind} | {escape(why.reason)} |" for f, why in hidden]
     return f"### Suppressed ({len(hidden)})\n\n" + table("| Location | Rule | Suppressed by | Reason |", rows)
 
 
