@@ -29,6 +29,8 @@ def test_wheel_ships_rules_and_schemas_inside_the_package(wheel):
     schemas = {p.name for p in (REPO / "schemas").glob("*.json")}
     assert {n.split("/")[-1] for n in names if n.startswith("usm_rules/rules/")} == rules
     assert {n.split("/")[-1] for n in names if n.startswith("usm_rules/schemas/")} == schemas
+    lexicons = {p.name for p in (REPO / "lexicons").glob("*.yaml")}
+    assert {n.split("/")[-1] for n in names if n.startswith("usm_rules/lexicons/")} == lexicons >= {"en.yaml", "nl.yaml"}
     metadata = next(n for n in names if n.endswith("METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     assert "Requires-Python: <3.13,>=3.10" in text
@@ -57,7 +59,8 @@ CONTRACTS = {  # contract name -> (module, a probe import that must break it and
     "Only validation imports jsonschema": ("reporters/json_report.py", "import jsonschema"),
     "Only the command line imports click": ("reporters/text.py", "import click"),
     "Only the report's renderer imports jinja2": ("report/value.py", "import jinja2"),
-    "Only the predicates import lemminflect": ("facts.py", "import lemminflect"),
+    "Only the predicates import the lemmatisers": ("facts.py", "import simplemma"),
+    "Only language detection imports lingua": ("lexicon.py", "import lingua"),
 }
 
 

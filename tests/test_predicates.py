@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from usm_rules import predicates as p
+from usm_rules.lexicon import reader
+
+p = reader("en")  # the English checks; Dutch ones in test_language.py
 
 
 @pytest.mark.parametrize(("title", "noun"), [

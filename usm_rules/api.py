@@ -20,9 +20,13 @@ from .config import Config, ConfigError
 from .discovery import discover, display_path
 from .engine import Crash, run_rules
 from .facts import Fact, build_facts
-from .findings import Findings, deduplicate
+from .findings import LANGUAGE_NOT_READ, Findings, deduplicate
 from .inputs import Input, read_input
-from .model import FileOutcome, Finding, Result
+from .language import Reading, reading
+from .lexicon import reader, supported
+from .loader import Document
+from .model import DocumentLanguage, FileOutcome, Finding, Result
+from .predicates import Reader
 from .selection import Selection
 from .suppress import apply_directives, apply_waivers
 
@@ -84,8 +88,12 @@ def check_paths(
     make = Findings(catalog.rules)
     patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in exclude))
     inputs = tuple(read_input(source, stdin) for source in discover([str(p) for p in paths], patterns))
-    facts = build_facts([d for item in inputs for d in item.documents], [d for item in inputs for d in item.invalid])
+    documents = [d for item in inputs for d in item.documents]
+    readings = {id(d): reading(d.data, config.language) for d in documents if d.data["kind"] == "Process"}
+    facts = build_facts(documents, [d for item in inputs for d in item.invalid],
+                        lambda d: _reader(readings.get(id(d))))
     findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
+    findings += _not_read(documents, readings, make)
     findings += _run_rules([r for r in catalog.engine_rules() if selection.keeps(r.id)], facts, make)
     findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
@@ -101,8 +109,35 @@ def check_paths(
         and not any(catalog[p.rule].incomplete for item in inputs for p in item.problems),
         mapping=config.mapping,
         fixed=fixed,
+        languages=tuple(DocumentLanguage(d.file, d.line, d.data["metadata"]["name"], readings[id(d)].language,
+                                         readings[id(d)].source) for d in documents if id(d) in readings),
         inputs=inputs,
     )
+
+
+def _reader(read: Reading | None) -> Reader | None:
+    """The language checks for a document read in a supported language, else None."""
+    return reader(read.language) if read is not None and read.language in supported() else None
+
+
+def _not_read(documents: list[Document], readings: dict[int, Reading], make: Findings) -> list[Finding]:
+    """One info finding per process whose language checks are skipped, saying why."""
+    found = []
+    readable = ", ".join(supported())
+    for document in documents:
+        read = readings.get(id(document))
+        if read is None or read.language in supported():
+            continue
+        if read.language:
+            why = f"the text reads as '{read.language}' ({read.source})"
+        else:
+            why = "the language of its text could not be determined"
+        name = document.data["metadata"]["name"]
+        line, column = document.positions.value(("metadata", "name"))
+        found.append(make.make(LANGUAGE_NOT_READ, document.file, line, column,
+                               f"language checks skipped: {why}; usm-rules reads {readable}; set `language` "
+                               "if this is wrong", f"Process/{name}"))
+    return found
 
 
 def prepare_catalog(config: Config, rules: Iterable[str | Path] = ()) -> Catalog:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .vocabulary import ENGINE_ATTRIBUTES, FACT_ATTRIBUTES
+from .vocabulary import ENGINE_ATTRIBUTES, FACT_ATTRIBUTES, LANGUAGE_ATTRIBUTES
 
 _OPERATORS = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 # durable-rules takes a fact's ``id`` (with ``sid``) as its identity, and a second fact with
@@ -101,6 +101,8 @@ def _match(fact: str, where: dict, bound: dict[str, str], key: str) -> dict:
             known = ", ".join(sorted(FACT_ATTRIBUTES[fact] - set(ENGINE_ATTRIBUTES)))
             raise ConditionError(f"{key}.where.{attribute}", f"{fact} has no attribute '{attribute}' (known: {known})")
         tests.extend(_tests(attribute, test, bound, f"{key}.where.{attribute}"))
+    if set(where) & LANGUAGE_ATTRIBUTES[fact]:  # never judge a text in a language that is not read
+        tests.append({"$neq": {"language": ""}})
     tests = _joins_last(tests)
     return tests[0] if len(tests) == 1 else {"$and": tests}
 

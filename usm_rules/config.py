@@ -48,6 +48,7 @@ class Config:
     ceilings: dict[str, int] = field(default_factory=dict)
     mapping: str = DEFAULT_MAPPING
     waivers: tuple[Waiver, ...] = ()
+    language: str = "auto"  # or a BCP 47 tag: the language documents are read in
 
 
 def find_config(paths: list[str]) -> Path | None:
@@ -83,6 +84,7 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         ceilings=dict(ceilings.get("overrides", {})),
         mapping=f"{ceilings['mapping']} ({shown})" if ceilings else DEFAULT_MAPPING,
         waivers=tuple(_waiver(shown, document, i, item) for i, item in enumerate(data.get("waivers", ()))),
+        language=data.get("language", "auto"),
     )
 
 

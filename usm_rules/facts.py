@@ -7,11 +7,12 @@ engine's joins stay cheap and positions stay exact.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import predicates as p
+from .lexicon import activity_keys
 from .loader import Document
 from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 
@@ -36,6 +37,8 @@ class FactBuilder:
 
     def __init__(self) -> None:
         self.facts: list[Fact] = []
+        self.reader: p.Reader | None = None
+        self.key_kinds: dict[str, str] = {}  # activity keys that say who, how or a condition
 
     def add(self, document: Document, kind: str, subject: str, attrs: dict[str, Any],
             at: tuple, **positions: tuple) -> None:
@@ -49,7 +52,9 @@ class FactBuilder:
         assert set(attrs) == FACT_ATTRIBUTES[kind], f"{kind} facts carry {sorted(attrs)}"
         self.facts.append(Fact(attrs, subject, document.file, located))
 
-    def document(self, document: Document) -> None:
+    def document(self, document: Document, reader: p.Reader | None = None) -> None:
+        """The facts of a valid document; language attributes read with ``reader`` (None: not read)."""
+        self.reader = reader
         data = document.data
         kind, name = data["kind"], data["metadata"]["name"]
         self.add(document, "Document", f"{kind}/{name}", {"kind": kind, "name": name},
@@ -82,7 +87,9 @@ class FactBuilder:
                              {"process": name, "id": activity["id"]}, ("spec", "activities", i, "id"))
 
 
-def build_facts(documents: Iterable[Document], invalid: Iterable[Document] = ()) -> list[Fact]:
+def build_facts(documents: Iterable[Document], invalid: Iterable[Document] = (),
+                reader: Callable[[Document], p.Reader | None] = lambda document: None,
+                key_kinds: dict[str, str] | None = None) -> list[Fact]:
     """Facts of the valid documents, plus what can be named safely in the invalid ones.
 
     A document that fails its schema is left out of the rules, but what it declares (its
@@ -91,8 +98,9 @@ def build_facts(documents: Iterable[Document], invalid: Iterable[Document] = ())
     broken.
     """
     builder = FactBuilder()
+    builder.key_kinds = key_kinds if key_kinds is not None else activity_keys()
     for document in documents:
-        builder.document(document)
+        builder.document(document, reader(document))
     for document in invalid:
         builder.declared(document)
     return builder.facts
@@ -122,7 +130,7 @@ def _process(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
     informing = (control or {}).get("informing", [])
     purposes = {item.get("purpose") for item in informing}
     output = spec.get("output", "")
-    noun = p.nominal_reason(title)
+    read = b.reader
     attrs = {
         "name": name, "title": title, "model": spec.get("model", ""),
         "hasPurpose": bool(spec.get("purpose")), "hasOutput": bool(output), "output": output,
@@ -131,8 +139,11 @@ def _process(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
         "hasControl": control is not None, "hasManager": bool((control or {}).get("manager")),
         "hasSteering": bool((control or {}).get("steering")), "hasInforming": bool(informing),
         "informsImprovement": "improvement" in purposes, "informsAccountability": "accountability" in purposes,
-        "titleNoun": noun, "titleBareVerb": p.is_bare_verb(title),
-        "titleArea": p.area_of_attention(title), "titleInternal": p.provider_internal(title),
+        "language": read.language if read else "",
+        "titleNoun": read.nominal_reason(title) if read else "",
+        "titleBareVerb": bool(read and read.is_bare_verb(title)),
+        "titleArea": read.area_of_attention(title) if read else "",
+        "titleInternal": read.provider_internal(title) if read else "",
     }
     subject = f"Process/{name}"
     b.add(doc, "Process", subject, attrs, ("metadata", "name"), title=title_path,
@@ -153,12 +164,16 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
     nexts = activity.get("next", [])
     nexts = [nexts] if isinstance(nexts, str) else nexts
     texts = [(field, activity[field]) for field in ("name", "description") if isinstance(activity.get(field), str)]
-    role, role_at = _first_term(texts, p.role_term)
-    tool, tool_at = _first_term(texts, p.tool_term)
-    cond, cond_at = _first_term(texts, p.condition_term)
+    read = b.reader
+    role, role_at = _first_term(texts, read.role_term) if read else ("", "name")
+    tool, tool_at = _first_term(texts, read.tool_term) if read else ("", "name")
+    cond, cond_at = _first_term(texts, read.condition_term) if read else ("", "name")
+    name = activity["name"]
     attrs = {
         "process": process, "id": activity["id"], "name": activity["name"], "order": i,
-        "normName": p.normalised_name(activity["name"]), "nearKey": p.near_key(activity["name"]),
+        "language": read.language if read else "",
+        "normName": read.normalised_name(name) if read else " ".join(p.words(name)),
+        "nearKey": read.near_key(name) if read else "",
         "nextCount": len(nexts),
         "roleTerm": role, "toolTerm": tool, "conditionTerm": cond,
     }
@@ -166,7 +181,7 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
     b.add(doc, "Activity", subject, attrs, (*base, "id"), name=(*base, "name"), next=("key", *base, "next"),
           roleTerm=(*base, role_at), toolTerm=(*base, tool_at), conditionTerm=(*base, cond_at))
     for key in activity:
-        kind = p.activity_key_kind(key)
+        kind = b.key_kinds.get(key.lower(), "")
         if kind:  # every offending key is its own fact, so each gets its own finding
             b.add(doc, "ActivityKey", subject, {"process": process, "activity": activity["id"],
                                                 "name": activity["name"], "key": key, "kind": kind},

@@ -108,6 +108,21 @@ class FileOutcome:
 
 
 @dataclass(frozen=True)
+class DocumentLanguage:
+    """The language a process document was read in (``""`` when none is read) and why."""
+
+    file: str
+    line: int
+    name: str
+    language: str
+    source: str  # metadata | configuration | detected
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "process": self.name, "language": self.language or None,
+                "source": self.source}
+
+
+@dataclass(frozen=True)
 class Limiter:
     """A rule that holds a ceiling down, with the findings that violate it."""
 
@@ -140,6 +155,7 @@ class Result:
     complete: bool
     mapping: str = DEFAULT_MAPPING
     fixed: tuple[str, ...] = ()  # baseline fingerprints that no longer occur
+    languages: tuple[DocumentLanguage, ...] = ()  # each process document's language
     # every input as read (path, hash, lines, documents): what reports quote, never read again
     inputs: tuple[Input, ...] = field(default=(), repr=False, compare=False)
 

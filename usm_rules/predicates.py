@@ -1,145 +1,216 @@
 """Language knowledge, computed once per text and stored in fact attributes.
 
-Rules never parse English; they match the attributes these predicates fill in. The lexicon
-for verbs is lemminflect's (a maintained English lemmatiser), so "Recover" reads as a bare
-verb and "Security" does not, without a hand-kept verb list.
+Rules never parse a language; they match the attributes a :class:`Reader` fills in. A reader
+reads one language from its :class:`Lexicon` (the data file ``lexicons/<code>.yaml``: word
+lists and patterns with their sources) and a maintained lemmatiser for base forms and verb
+readings: lemminflect for English, simplemma's dictionary for Dutch. So "Recover" and
+"Herstellen" read as bare verbs and "Security" and "Incidentbeheer" do not, without a
+hand-kept verb list. The only module that imports the lemmatisers.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
-from lemminflect import getAllLemmas
-
-USM_VERBS = frozenset({"agree", "change", "recover", "operate", "improve"})
-# keys of a process activity that say who performs it, and keys that say how (with what)
-WHO_KEYS = (
-    "performer", "performers", "performedby", "performed_by", "performed-by", "who", "role", "roles",
-    "team", "actor", "actors", "owner", "assignee", "group", "department", "responsible", "lane", "swimlane",
-)
-HOW_KEYS = ("how", "tool", "tools", "system", "systems", "application", "channel", "method")
-CONDITION_KEYS = ("condition", "gateway", "decision", "when", "if")
-AREAS_OF_ATTENTION = frozenset(
-    {"security", "availability", "capacity", "continuity", "knowledge", "compliance", "quality", "performance"}
-)
-PROVIDER_INTERNAL = frozenset(
-    {"test", "testing", "monitor", "monitoring", "develop", "development", "design", "knowledge",
-     "configuration", "configure"}
-)
-_NOUN_MARKERS = frozenset({"management", "process", "processes"})
-_NOMINAL_SUFFIXES = ("ment", "tion", "sion", "ance", "ence", "ancy", "ency")
-_ARTICLES = frozenset({"a", "an", "the"})
-_DETERMINERS = _ARTICLES | frozenset({"all", "each", "every", "its", "our", "their", "any", "this", "that", "new"})
-_STOPWORDS = _ARTICLES | frozenset(
-    {"of", "for", "to", "and", "or", "in", "on", "with", "from", "at", "into", "per", "its", "their", "our", "all"}
-)
-_ROLES = re.compile(
-    r"\b(service desks?|help ?desks?|desks?|engineers?|analysts?|managers?|teams?|agents?|technicians?|"
-    r"administrators?|admins?|specialists?|supervisors?|staff|departments?|operators?|dispatchers?|"
-    r"first[- ]line|second[- ]line|third[- ]line)\b",
-    re.IGNORECASE,
-)
-_TOOLS = re.compile(
-    r"\b(servicenow|jira|topdesk|remedy|sap|excel|spreadsheets?|e-?mails?|telephones?|phones?|portals?|"
-    r"chat|slack|sharepoint|outlook|cmdb|databases?|tools?|ticketing|using|via|by means of|manually|by hand)\b",
-    re.IGNORECASE,
-)
-_CONDITIONS = re.compile(
-    r"\b(if|when|whenever|unless|depending on|in case|in the event|otherwise)\b", re.IGNORECASE
-)
-# after these verbs "if" means "whether" and "when" a time: "Check if it works", "Record when"
-_REPORTING = frozenset({"check", "checks", "verify", "verifies", "ask", "asks", "record", "records", "note",
-                        "notes", "log", "logs", "register", "registers", "tell", "tells", "inform", "informs",
-                        "confirm", "confirms", "state", "states", "say", "says", "know", "determine", "decide"})
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def activity_key_kind(key: str) -> str:
-    """``who``, ``how`` or ``condition`` for a key of a process activity that says so, else ``""``."""
-    key = key.lower()
-    return "who" if key in WHO_KEYS else "how" if key in HOW_KEYS else "condition" if key in CONDITION_KEYS else ""
+_WORD = re.compile(r"[^\W_]+")
 
 
 def words(text: str) -> list[str]:
+    """The words of a text, lower case (letters and digits of any script)."""
     return _WORD.findall(text.lower())
 
 
-@lru_cache(maxsize=4096)
-def lemmas(word: str) -> dict:
-    return getAllLemmas(word)
+class Lemmas(Protocol):
+    """A lemmatiser as the checks use it."""
+
+    def is_verb(self, word: str) -> bool: ...
+    def is_base_verb(self, word: str) -> bool: ...
+    def knows(self, word: str) -> bool: ...
+    def base(self, word: str) -> str: ...
 
 
-def nominal_reason(title: str) -> str:
-    """Why a title reads as a noun (``""`` when it does not): the exact requirement-2 check.
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's words, as its data file gives them (see ``schemas/lexicon.schema.json``)."""
 
-    "Management" or "process" anywhere makes it a noun ("Change Management"). Otherwise a
-    title that starts with a verb and has an article is a verb phrase ("Restore the
-    connection"); otherwise it is read as a noun phrase whose head is its last word
-    ("Service Request Fulfilment", "Change Enablement").
-    """
-    found = words(title)
-    for word in found:
-        if word in _NOUN_MARKERS:
-            return f"contains '{word}'"
-    verb_phrase = bool(found) and "VERB" in lemmas(found[0]) and any(w in _DETERMINERS for w in found)
-    if not found or verb_phrase or (len(found) == 1 and "VERB" in lemmas(found[0])):
+    language: str
+    name: str
+    lemmatizer: str
+    compounds: bool
+    usm_verbs: frozenset[str]
+    noun_markers: frozenset[str]
+    noun_marker_endings: tuple[str, ...]
+    nominal_suffixes: tuple[str, ...]
+    articles: frozenset[str]
+    determiners: frozenset[str]
+    stopwords: frozenset[str]
+    areas: frozenset[str]
+    internal: frozenset[str]
+    roles: tuple[str, ...]
+    tools: tuple[str, ...]
+    conditions: tuple[str, ...]
+    not_after: frozenset[str]
+    reporting_verbs: frozenset[str]
+    clause_conditions: tuple[str, ...]
+    who_keys: frozenset[str] = frozenset()
+    how_keys: frozenset[str] = frozenset()
+    condition_keys: frozenset[str] = frozenset()
+
+
+class Reader:
+    """The language checks of one language."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._roles = _alternatives(lexicon.roles, compound=lexicon.compounds)
+        self._tools = _alternatives(lexicon.tools)
+        self._conditions = _alternatives(lexicon.conditions)
+        self._clause = _alternatives(lexicon.clause_conditions)
+        self._lemmas: Lemmas = _LEMMATIZERS[lexicon.lemmatizer](lexicon.language)
+        self._determiners = lexicon.articles | lexicon.determiners
+        self._stopwords = lexicon.articles | lexicon.stopwords
+
+    @property
+    def language(self) -> str:
+        return self.lexicon.language
+
+    def knows(self, word: str) -> bool:
+        """Whether the word is a word of this language (its lemmatiser or its lexicon knows it)."""
+        lex = self.lexicon
+        return self._lemmas.knows(word) or word in lex.usm_verbs or word in self._stopwords or word in lex.determiners
+
+    def nominal_reason(self, title: str) -> str:
+        """Why a title reads as a noun (``""`` when it does not): the exact requirement-2 check.
+
+        A noun marker anywhere makes it a noun ("Change Management", "Incidentbeheer").
+        Otherwise a title that starts with a verb and has a determiner is a verb phrase
+        ("Restore the connection"); otherwise it is read as a noun phrase whose head is its
+        last word ("Service Request Fulfilment", "Change Enablement").
+        """
+        lex = self.lexicon
+        found = words(title)
+        for word in found:
+            if word in lex.noun_markers:
+                return f"contains '{word}'"
+            ending = next((e for e in lex.noun_marker_endings if word.endswith(e) and word != e), "")
+            if ending:
+                return f"contains '{ending}' ('{word}')"
+        verb_phrase = bool(found) and self._lemmas.is_verb(found[0]) and any(w in self._determiners for w in found)
+        if not found or verb_phrase or (len(found) == 1 and self._lemmas.is_verb(found[0])):
+            return ""
+        head = found[-1]
+        if len(head) > 6 and head.endswith(lex.nominal_suffixes) and not self._lemmas.is_verb(head):
+            return f"'{head}' is a noun (nominalisation)"
         return ""
-    head = found[-1]
-    if len(head) > 6 and head.endswith(_NOMINAL_SUFFIXES) and "VERB" not in lemmas(head):
-        return f"'{head}' is a noun (nominalisation)"
-    return ""
+
+    def is_bare_verb(self, title: str) -> bool:
+        """One word that the lexicon knows as a verb in its base form (the five USM verbs always)."""
+        found = words(title)
+        if len(found) != 1:
+            return False
+        return found[0] in self.lexicon.usm_verbs or self._lemmas.is_base_verb(found[0])
+
+    def area_of_attention(self, title: str) -> str:
+        return next((w for w in words(title) if w in self.lexicon.areas), "")
+
+    def provider_internal(self, title: str) -> str:
+        return next((w for w in words(title) if w in self.lexicon.internal), "")
+
+    def role_term(self, text: str) -> str:
+        found = self._roles.search(text) if self._roles else None
+        return found.group(0) if found else ""
+
+    def tool_term(self, text: str) -> str:
+        found = self._tools.search(text) if self._tools else None
+        return found.group(0) if found else ""
+
+    def condition_term(self, text: str) -> str:
+        for found in self._conditions.finditer(text) if self._conditions else ():
+            before = words(text[:found.start()])
+            lex = self.lexicon
+            if found.group(1).lower() in lex.not_after and before and before[-1] in lex.reporting_verbs:
+                continue
+            return found.group(1)
+        for found in self._clause.finditer(text) if self._clause else ():
+            if not text[:found.start()].strip() or text[:found.start()].rstrip()[-1] in ",;:.":
+                return found.group(1)
+        return ""
+
+    def normalised_name(self, name: str) -> str:
+        """Lower case, punctuation and articles dropped: equal names mean the same activity."""
+        return " ".join(w for w in words(name) if w not in self.lexicon.articles)
+
+    def near_key(self, name: str) -> str:
+        """Content words in base form, sorted: "Logging records" and "Log the record" meet."""
+        return " ".join(sorted(self._lemmas.base(w) for w in words(name) if w not in self._stopwords))
 
 
-def is_bare_verb(title: str) -> bool:
-    """One word that the lexicon knows as a verb in its base form (the five USM verbs always)."""
-    found = words(title)
-    if len(found) != 1:
-        return False
-    word = found[0]
-    return word in USM_VERBS or word in lemmas(word).get("VERB", ())
+def _alternatives(patterns: tuple[str, ...], compound: bool = False) -> re.Pattern[str] | None:
+    """One pattern for a list, on word boundaries; with ``compound``, also as a word's last part."""
+    if not patterns:
+        return None
+    ending = r"[^\W\d_]*?" if compound else ""
+    return re.compile(r"\b" + ending + "(" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
 
-def area_of_attention(title: str) -> str:
-    return next((w for w in words(title) if w in AREAS_OF_ATTENTION), "")
+class _Lemminflect:
+    """English: lemminflect's lexicon of lemmas by part of speech."""
+
+    def __init__(self, language: str) -> None:
+        from lemminflect import getAllLemmas  # loaded once an English text is read
+
+        self._lemmas = lru_cache(maxsize=4096)(getAllLemmas)
+
+    def is_verb(self, word: str) -> bool:
+        return "VERB" in self._lemmas(word)
+
+    def knows(self, word: str) -> bool:
+        return bool(self._lemmas(word))
+
+    def is_base_verb(self, word: str) -> bool:
+        return word in self._lemmas(word).get("VERB", ())
+
+    def base(self, word: str) -> str:
+        found = self._lemmas(word)
+        for upos in ("VERB", "NOUN", "ADJ"):
+            if upos in found:
+                return found[upos][0]
+        return word
 
 
-def provider_internal(title: str) -> str:
-    return next((w for w in words(title) if w in PROVIDER_INTERNAL), "")
+class _Simplemma:
+    """Dutch (and other languages simplemma knows): a verb's lemma is its infinitive (-en or -n)."""
+
+    def __init__(self, language: str) -> None:
+        import simplemma  # loaded once a text in this language is read
+
+        self._simplemma = simplemma
+        self._language = language
+        self.lemma = lru_cache(maxsize=8192)(self._lemma)
+
+    def _lemma(self, word: str) -> str:
+        # separable verbs come back as "uit_voeren": the infinitive is the word without the mark
+        return str(self._simplemma.lemmatize(word, lang=self._language)).replace("_", "").lower()
+
+    def _known(self, word: str) -> bool:
+        return bool(self._simplemma.is_known(word, lang=self._language))
+
+    def knows(self, word: str) -> bool:
+        return self._known(word)
+
+    def is_verb(self, word: str) -> bool:
+        lemma = self.lemma(word)
+        return lemma.endswith("n") and len(lemma) > 3 and (self._known(word) or self._known(lemma)) and (
+            lemma != word or word.endswith("en"))
+
+    def is_base_verb(self, word: str) -> bool:
+        return self.is_verb(word) and self.lemma(word) == word
+
+    def base(self, word: str) -> str:
+        return self.lemma(word)
 
 
-def role_term(text: str) -> str:
-    found = _ROLES.search(text)
-    return found.group(0) if found else ""
-
-
-def tool_term(text: str) -> str:
-    found = _TOOLS.search(text)
-    return found.group(0) if found else ""
-
-
-def condition_term(text: str) -> str:
-    for found in _CONDITIONS.finditer(text):
-        before = words(text[:found.start()])
-        if found.group(1).lower() in ("if", "when") and before and before[-1] in _REPORTING:
-            continue
-        return found.group(1)
-    return ""
-
-
-def normalised_name(name: str) -> str:
-    """Lower case, punctuation and articles dropped: equal names mean the same activity."""
-    return " ".join(w for w in words(name) if w not in _ARTICLES)
-
-
-def near_key(name: str) -> str:
-    """Content words in base form, sorted: "Logging records" and "Log the record" meet."""
-    return " ".join(sorted(_base(w) for w in words(name) if w not in _STOPWORDS))
-
-
-def _base(word: str) -> str:
-    found = lemmas(word)
-    for upos in ("VERB", "NOUN", "ADJ"):
-        if upos in found:
-            return found[upos][0]
-    return word
+_LEMMATIZERS: dict[str, type[_Lemminflect] | type[_Simplemma]] = {"lemminflect": _Lemminflect, "simplemma": _Simplemma}

@@ -31,6 +31,7 @@ class FactType:
     positions: dict[str, str] = field(default_factory=dict)  # further places a finding may point at
     aspects: dict[str, str] = field(default_factory=dict)  # position -> aspect it is evidence of
     aspect_attribute: str = ""  # an attribute whose value is the aspect (who, how, condition)
+    language: frozenset[str] = frozenset()  # attributes read from text with a language's lexicon
 
 
 _TYPES = (
@@ -68,6 +69,8 @@ _TYPES = (
             "hasInforming": "whether `spec.control.informing` holds a measure",
             "informsImprovement": "whether a measure's purpose is `improvement`",
             "informsAccountability": "whether a measure's purpose is `accountability`",
+            "language": "the language the document was read in (`en`, `nl`...), or \"\" when it is not one "
+                        "usm-rules reads: then no language attribute is tested",
             "titleNoun": "why the title reads as a noun (\"contains 'management'\", a nominalisation), or \"\"",
             "titleBareVerb": "whether the title is one word the lexicon knows as a bare verb",
             "titleArea": "a word of the title that names an area of attention (security, capacity...), or \"\"",
@@ -76,6 +79,7 @@ _TYPES = (
         {"title": "`metadata.title` (its name when there is no title)", "spec": "the `spec` key",
          "output": "`spec.output`", "recipient": "`spec.outputRecipient`", "model": "`spec.model`",
          "control": "the `control` key", "informing": "the `informing` key"},
+        language=frozenset({"titleNoun", "titleBareVerb", "titleArea", "titleInternal"}),
     ),
     FactType(
         "Activity", "An activity of a Process.", "its `id`",
@@ -84,6 +88,7 @@ _TYPES = (
             "id": "the activity's `id`",
             "name": "its `name`",
             "order": "its place in `spec.activities`, from 0",
+            "language": "the language its process was read in, or \"\" (see Process)",
             "normName": "its name in lower case without punctuation or articles: equal means the same activity",
             "nearKey": "the content words of its name in base form, sorted: equal means nearly the same activity",
             "nextCount": "how many activities `next` names",
@@ -94,6 +99,7 @@ _TYPES = (
         {"name": "its `name`", "next": "the `next` key", "roleTerm": "the name or description naming the role",
          "toolTerm": "the name or description naming the tool", "conditionTerm": "the text stating the condition"},
         aspects={"roleTerm": "who", "toolTerm": "how", "conditionTerm": "condition"},
+        language=frozenset({"nearKey", "roleTerm", "toolTerm", "conditionTerm"}),
     ),
     FactType(
         "ActivityKey", "A key of a process activity that says who, how or under which condition.", "the key",
@@ -158,6 +164,9 @@ FACT_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 # Where a rule's ``report.at`` may point: the fact's own place ("at") or one of its positions.
 FACT_POSITIONS: dict[str, frozenset[str]] = {fact.name: frozenset(("at", *fact.positions)) for fact in _TYPES}
+# Attributes read from text with a language's lexicon: a test on one only matches facts whose
+# ``language`` is supported (the compiler adds that test), so no rule judges a text it cannot read.
+LANGUAGE_ATTRIBUTES: dict[str, frozenset[str]] = {fact.name: fact.language for fact in _TYPES}
 
 
 def aspect(fact_type: str, at: str, attributes: dict) -> str:
@@ -187,6 +196,9 @@ def reference() -> str:
         "attribute: an indexed join), or one of `eq ne gt gte lt lte in` with a literal or a ref;",
         "- `pairedWith: ALIAS` on a pattern binds another fact of ALIAS's type and matches each "
         "unordered pair once (two duplicates give one finding, not two).", "",
+        "Attributes marked *(language)* are read from text with the document's language lexicon; "
+        "a test on one only matches facts of documents read in a supported language (`language` "
+        "is not \"\"): the compiler adds that test, so no rule judges a text it cannot read.", "",
         "A finding points at the reported fact's own place, or at one of its positions named in "
         "`report: {fact: ALIAS, at: POSITION}`. Every fact also carries "
         + " and ".join(f"`{name}` ({meaning})" for name, meaning in ENGINE_ATTRIBUTES.items()) + ".",
@@ -194,7 +206,8 @@ def reference() -> str:
     for fact in _TYPES:
         lines += ["", f"## {fact.name}", "", fact.meaning, "", f"Points at {fact.at}.", "",
                   "| attribute | meaning |", "| --- | --- |"]
-        lines += [f"| `{name}` | {meaning} |" for name, meaning in fact.attributes.items()]
+        lines += [f"| `{name}` | {meaning}{' *(language)*' if name in fact.language else ''} |"
+                  for name, meaning in fact.attributes.items()]
         if fact.positions:
             lines += ["", "| position (`report.at`) | where |", "| --- | --- |"]
             lines += [f"| `{name}` | {meaning} |" for name, meaning in fact.positions.items()]

@@ -53,7 +53,13 @@ def build_report(result: Result, catalog: Catalog, *, tool: str = "usm-rules", v
 def _provenance(result: Result, catalog: Catalog, tool: str, version: str,
                 environ: Mapping[str, str]) -> Provenance:
     hashes = {item.path: item.sha256 for item in result.inputs}
-    files = tuple(InputFile(f.path, f.status, f.documents, hashes.get(f.path, "")) for f in result.files)
+    languages: dict[str, list[str]] = {}
+    for document in result.languages:
+        label = document.language or "unknown"
+        if label not in languages.setdefault(document.file, []):
+            languages[document.file].append(label)
+    files = tuple(InputFile(f.path, f.status, f.documents, hashes.get(f.path, ""), ", ".join(languages.get(f.path, ())))
+                  for f in result.files)
     return Provenance(
         tool=tool, version=version, rule_packs=rule_packs(catalog), rules=len(catalog.rules),
         rule_hash=rule_hash(catalog), mapping=result.mapping, generated=generated_at(environ), inputs=files,

@@ -13,6 +13,7 @@ class InputFile:
     status: str  # checked | error
     documents: int
     sha256: str  # "" when the file cannot be read
+    languages: str = ""  # the languages its processes were read in ("en", "nl", "unknown"), "" for none
 
 
 @dataclass(frozen=True)

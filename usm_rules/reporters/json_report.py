@@ -35,6 +35,7 @@ class JsonReporter(Reporter):
             "findings": [f.to_dict() for f in result.findings],
             "requirements": requirement_rows(result),
             "files": [{"path": f.path, "status": f.status, "documents": f.documents} for f in result.files],
+            "languages": [document.to_dict() for document in result.languages],
             "baseline": {"fixed": list(result.fixed)},
         }
 

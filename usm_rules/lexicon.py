@@ -1,0 +1,64 @@
+"""The shipped lexicons (``lexicons/<code>.yaml``), read and validated once, one per language.
+
+Which languages the language checks read is which lexicon files exist: a further language is
+a data file of the same form (``schemas/lexicon.schema.json``), not code; see
+``docs/languages.md``. A broken lexicon is a :class:`LexiconError` naming the file and key.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from .datafile import DataFileError, load_data_file
+from .predicates import Lexicon, Reader
+from .resources import shipped
+
+
+class LexiconError(DataFileError):
+    """A lexicon file that cannot be used."""
+
+
+def supported() -> tuple[str, ...]:
+    """The language codes with a shipped lexicon, sorted."""
+    return tuple(sorted(path.stem for path in shipped("lexicons").glob("*.yaml")))
+
+
+@cache
+def reader(language: str) -> Reader:
+    """The language checks for a supported language (KeyError for another)."""
+    if language not in supported():
+        raise KeyError(language)
+    path = shipped("lexicons") / f"{language}.yaml"
+    document = load_data_file(path, "lexicon.schema.json", LexiconError).document
+    if document is None:
+        raise LexiconError(str(path), "file", "is empty")
+    data = document.data
+    if data["language"] != language:
+        raise LexiconError(str(path), "language", f"'{data['language']}' does not match the file name")
+    return Reader(Lexicon(
+        language=language, name=data["name"], lemmatizer=data["lemmatizer"], compounds=data["compounds"],
+        usm_verbs=frozenset(data["usmVerbs"]), noun_markers=frozenset(data["nounMarkers"]),
+        noun_marker_endings=tuple(data["nounMarkerEndings"]), nominal_suffixes=tuple(data["nominalSuffixes"]),
+        articles=frozenset(data["articles"]), determiners=frozenset(data["determiners"]),
+        stopwords=frozenset(data["stopwords"]), areas=frozenset(data["areas"]),
+        internal=frozenset(data["internal"]), roles=tuple(data["roles"]), tools=tuple(data["tools"]),
+        conditions=tuple(data["conditions"]), not_after=frozenset(data["notAfter"]),
+        reporting_verbs=frozenset(data["reportingVerbs"]), clause_conditions=tuple(data["clauseConditions"]),
+        who_keys=frozenset(data["whoKeys"]), how_keys=frozenset(data["howKeys"]),
+        condition_keys=frozenset(data["conditionKeys"]),
+    ))
+
+
+@cache
+def activity_keys() -> dict[str, str]:
+    """Every language's activity keys that say who, how or under which condition: key -> kind.
+
+    Keys are structure, not prose: a ``rol:`` key is read in any document, so the keys of every
+    shipped lexicon apply everywhere.
+    """
+    kinds: dict[str, str] = {}
+    for language in supported():
+        lexicon = reader(language).lexicon
+        for kind, keys in (("who", lexicon.who_keys), ("how", lexicon.how_keys), ("condition", lexicon.condition_keys)):
+            kinds.update(dict.fromkeys(keys, kind))
+    return kinds
