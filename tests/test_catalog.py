@@ -93,10 +93,10 @@ def test_missing_pack_folder_is_exit_2(tree):
 def test_select_and_ignore_by_id_name_and_requirement(tree):
     tree({"p.yaml": PROCESS.replace("Register the failure", "Service desk registers the failure")})
     all_rules = {f.rule for f in check().findings}
-    assert {"USM0102", "USM0301", "USM1001"} <= all_rules
-    assert {f.rule for f in check(select=["R1"]).findings} == {"USM0102"}
-    assert {f.rule for f in check(select=["role-in-text,USM0301"]).findings} == {"USM0102", "USM0301"}
-    assert "USM0102" not in {f.rule for f in check(ignore=["R1"]).findings}
+    assert {"USM0106", "USM0301", "USM1001"} <= all_rules
+    assert {f.rule for f in check(select=["R1"]).findings} == {"USM0106"}
+    assert {f.rule for f in check(select=["role-as-actor,USM0301"]).findings} == {"USM0106", "USM0301"}
+    assert "USM0106" not in {f.rule for f in check(ignore=["R1"]).findings}
     assert {f.rule for f in check(select=["R3"], ignore=["USM0302"]).findings} == {"USM0301"}
 
 

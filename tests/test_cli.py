@@ -42,7 +42,7 @@ spec:
       - {measure: restore time, purpose: improvement}
       - {measure: restores within agreed time, purpose: accountability}
 """
-WARNING_ONLY = CLEAN.replace("Register the failure", "Register the failure in the portal")
+WARNING_ONLY = CLEAN.replace("Register the failure", "Register the failure manually")
 BROKEN = "apiVersion: usm/v1\nkind: Process\nmetadata: {name: x\n"
 
 
@@ -133,7 +133,7 @@ def test_json_contract(folder):
     folder(**{"model.yaml": CLEAN, "bad.yaml": BROKEN, "role.yaml": CLEAN.replace(
         "name: usm}", "name: usm2}").replace("name: recover,", "name: recover2,").replace(
         "processes: [recover]", "processes: [recover2]").replace("model: usm", "model: usm2").replace(
-        "rec-1", "r2-1").replace("rec-2", "r2-2").replace("Register the failure", "Service desk logs the failure")})
+        "rec-1", "r2-1").replace("rec-2", "r2-2").replace("Register the failure", "Escalate the failure to the service desk")})
     result = run("check", "--format", "json", ".")
     assert result.exit_code == 1
     data = json.loads(result.stdout)

@@ -218,7 +218,7 @@ GATES = [
 
 @pytest.mark.parametrize(("kind", "fail_on", "minimum"), GATES)
 def test_every_gate_combination(tree, kind, fail_on, minimum):
-    text = {"clean": RECOVER, "warning": RECOVER.replace("Register the failure", "Register the failure by phone"),
+    text = {"clean": RECOVER, "warning": RECOVER.replace("Register the failure", "Register the failure manually"),
             "error": PERFORMER}[kind]
     tree({"model.yaml": MODEL, "recover.yaml": text})
     args = ["check", "--fail-on", fail_on] + (["--min-maturity", str(minimum)] if minimum else []) + ["."]

@@ -254,7 +254,7 @@ def test_the_matrix_has_a_cell_per_process_and_requirement(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     calls = _process("handle-calls", "Call Management",
                      "    - {id: c-1, name: Log the call, performer: Service desk}\n"
-                     "    - {id: c-2, name: Close the call, description: If the caller agrees, close it.}")
+                     "    - {id: c-2, name: Close the call, description: Keep the caller informed; otherwise reopen.}")
     write_tree(tmp_path, {"model.yaml": MODEL, "recover.yaml": RECOVER, "calls.yaml": calls})
     report = data_for(".")
     rows = {row.process: [cell.status for cell in row.cells] for row in report.matrix}
@@ -366,8 +366,8 @@ def test_the_markdown_report_gives_the_same_verdict(monkeypatch):
     assert "Maturity ceiling 2 &mdash; system-driven" in html
     assert report.verdict.lead in markdown and report.verdict.lead in html
     assert "Incomplete" in markdown
-    assert re.search(r"\| 67 \| 16 \| 0 \| 0 \|", markdown)
-    assert report.verdict.statement.startswith("The design allows at most level 2 (system-driven); 5 rules")
+    assert re.search(r"\| 72 \| 12 \| 0 \| 0 \|", markdown)
+    assert report.verdict.statement.startswith("The design allows at most level 2 (system-driven); 6 rules")
 
 
 def test_the_command_line(tmp_path, monkeypatch):

@@ -162,7 +162,7 @@ def test_sarif_run_properties_hold_the_verdict(suppressed, catalog):
     properties = sarif(suppressed, catalog)["runs"][0]["properties"]
     assert properties == {
         "maturityCeiling": 3, "maturityLevel": "service-driven", "limitedBy": ["USM0401", "USM1004"],
-        "atRisk": ["USM0103"], "complete": False, "mapping": suppressed.mapping,
+        "atRisk": ["USM0103"], "likelyCeiling": 3, "complete": False, "mapping": suppressed.mapping,
     }
 
 

@@ -90,8 +90,9 @@ def check_paths(
     inputs = tuple(read_input(source, stdin) for source in discover([str(p) for p in paths], patterns))
     documents = [d for item in inputs for d in item.documents]
     readings = {id(d): reading(d.data, config.language) for d in documents if d.data["kind"] == "Process"}
+    readers: dict[str, Reader] = {}
     facts = build_facts(documents, [d for item in inputs for d in item.invalid],
-                        lambda d: _reader(readings.get(id(d))))
+                        lambda d: _reader(readings.get(id(d)), readers, config))
     findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
     findings += _not_read(documents, readings, make)
     findings += _run_rules([r for r in catalog.engine_rules() if selection.keeps(r.id)], facts, make)
@@ -115,9 +116,14 @@ def check_paths(
     )
 
 
-def _reader(read: Reading | None) -> Reader | None:
-    """The language checks for a document read in a supported language, else None."""
-    return reader(read.language) if read is not None and read.language in supported() else None
+def _reader(read: Reading | None, readers: dict[str, Reader], config: Config) -> Reader | None:
+    """The language checks for a document read in a supported language (with the organisation's
+    own names), else None; each language's reader is made once per run, when first needed."""
+    if read is None or read.language not in supported():
+        return None
+    if read.language not in readers:
+        readers[read.language] = reader(read.language).extended(config.roles, config.tools)
+    return readers[read.language]
 
 
 def _not_read(documents: list[Document], readings: dict[int, Reading], make: Findings) -> list[Finding]:

@@ -17,8 +17,9 @@ TOP = 5
 def maturity(findings: list[Finding], processes: list[str]) -> Maturity:
     """The model's ceiling and each process's, from the findings that count.
 
-    Only errors with a ceiling lower it (suppressed findings are not passed in); warnings
-    are listed as "at risk". A process's own ceiling comes from findings on its subject.
+    Only errors with a ceiling lower it (suppressed findings do not count); warnings are
+    listed as "at risk", and the *likely* ceiling is the one they would set if confirmed.
+    A process's own ceiling comes from findings on its subject.
     """
     findings = [f for f in findings if f.counts]
     limiting = [f for f in findings if f.severity is Severity.ERROR and f.ceiling is not None]
@@ -28,8 +29,13 @@ def maturity(findings: list[Finding], processes: list[str]) -> Maturity:
         own = [f for f in limiting if f.is_about(name)]
         own_ceiling, own_limits = _lowest(own)
         per_process.append((name, own_ceiling, own_limits))
-    at_risk = sorted({f.rule for f in findings if f.severity is Severity.WARNING and f.ceiling is not None})
-    return Maturity(ceiling, LEVELS[ceiling], limited_by, tuple(per_process), tuple(at_risk))
+    warned = [f for f in findings if f.severity is Severity.WARNING and f.ceiling is not None]
+    at_risk = sorted({f.rule for f in warned})
+    likely, likely_by = _lowest(limiting + warned)
+    likely_processes = tuple((name, _lowest([f for f in limiting + warned if f.is_about(name)])[0])
+                             for name in processes)
+    return Maturity(ceiling, LEVELS[ceiling], limited_by, tuple(per_process), tuple(at_risk), likely, likely_by,
+                    len(warned), likely_processes)
 
 
 def _lowest(findings: list[Finding]) -> tuple[int, tuple[Limiter, ...]]:

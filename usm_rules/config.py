@@ -49,6 +49,8 @@ class Config:
     mapping: str = DEFAULT_MAPPING
     waivers: tuple[Waiver, ...] = ()
     language: str = "auto"  # or a BCP 47 tag: the language documents are read in
+    roles: tuple[str, ...] = ()  # the organisation's own team and role names
+    tools: tuple[str, ...] = ()  # the organisation's own tools, systems and channels
 
 
 def find_config(paths: list[str]) -> Path | None:
@@ -85,6 +87,8 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         mapping=f"{ceilings['mapping']} ({shown})" if ceilings else DEFAULT_MAPPING,
         waivers=tuple(_waiver(shown, document, i, item) for i, item in enumerate(data.get("waivers", ()))),
         language=data.get("language", "auto"),
+        roles=tuple(data.get("lexicon", {}).get("roles", ())),
+        tools=tuple(data.get("lexicon", {}).get("tools", ())),
     )
 
 

@@ -78,7 +78,8 @@ class FactBuilder:
             for i, process in enumerate(processes if isinstance(processes, list) else []):
                 if isinstance(process, str):
                     self.add(document, "ModelRef", f"ProcessModel/{name}/processes/{process}",
-                             {"model": name, "process": process, "role": "member"}, ("spec", "processes", i))
+                             {"model": name, "process": process, "role": "member", "linked": False},
+                             ("spec", "processes", i))
         elif kind == "Process":
             activities = spec.get("activities")
             for i, activity in enumerate(activities if isinstance(activities, list) else []):
@@ -108,19 +109,51 @@ def build_facts(documents: Iterable[Document], invalid: Iterable[Document] = (),
 
 def _model(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
     subject = f"ProcessModel/{name}"
-    b.add(doc, "Model", subject, {"name": name, "managementSystem": spec.get("managementSystem", "")},
-          ("metadata", "name"))
-    for i, process in enumerate(spec.get("processes", [])):
+    members = list(spec.get("processes", []))
+    links = [(fork["from"], fork["to"]) for fork in spec.get("forks", [])]
+    for flow in spec.get("workflows", []):
+        path = flow["path"]
+        links += [(path[j], path[j + 1]) for j in range(len(path) - 1)]
+    components, linked = connectivity(members, links)
+    b.add(doc, "Model", subject, {
+        "name": name, "managementSystem": spec.get("managementSystem", ""), "processCount": len(set(members)),
+        "linkCount": sum(1 for a, z in links if a != z and a in linked and z in linked), "components": components,
+        "isolated": len(set(members) - linked)}, ("metadata", "name"), processes=("key", "spec", "processes"))
+    for i, process in enumerate(members):
         b.add(doc, "ModelRef", f"{subject}/processes/{process}",
-              {"model": name, "process": process, "role": "member"}, ("spec", "processes", i))
+              {"model": name, "process": process, "role": "member", "linked": process in linked},
+              ("spec", "processes", i))
     for i, fork in enumerate(spec.get("forks", [])):
         for end in ("from", "to"):
             b.add(doc, "ModelRef", f"{subject}/forks/{fork['from']}->{fork['to']}/{end}",
-                  {"model": name, "process": fork[end], "role": "fork"}, ("spec", "forks", i, end))
+                  {"model": name, "process": fork[end], "role": "fork", "linked": True}, ("spec", "forks", i, end))
     for i, flow in enumerate(spec.get("workflows", [])):
         for j, process in enumerate(flow["path"]):
             b.add(doc, "ModelRef", f"{subject}/workflows/{flow['name']}/{j}",
-                  {"model": name, "process": process, "role": "workflow"}, ("spec", "workflows", i, "path", j))
+                  {"model": name, "process": process, "role": "workflow", "linked": len(flow["path"]) > 1},
+                  ("spec", "workflows", i, "path", j))
+
+
+def connectivity(members: list[str], links: list[tuple[str, str]]) -> tuple[int, set[str]]:
+    """Into how many groups links join the members, and which members some link joins to another.
+
+    Union-find with path halving: linear in members plus links. A link to a process outside
+    the members joins nothing (that is another rule's finding).
+    """
+    parent = {m: m for m in members}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    linked: set[str] = set()
+    for a, z in links:
+        if a != z and a in parent and z in parent:
+            linked |= {a, z}
+            parent[root(a)] = root(z)
+    return len({root(m) for m in parent}), linked
 
 
 def _process(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
@@ -144,12 +177,13 @@ def _process(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
         "titleBareVerb": bool(read and read.is_bare_verb(title)),
         "titleArea": read.area_of_attention(title) if read else "",
         "titleInternal": read.provider_internal(title) if read else "",
+        "outputInternal": read.output_internal(output) if read and isinstance(output, str) else "",
     }
     subject = f"Process/{name}"
     b.add(doc, "Process", subject, attrs, ("metadata", "name"), title=title_path,
           spec=("key", "spec"), output=("spec", "output"), recipient=("spec", "outputRecipient"),
           model=("spec", "model"), control=("key", "spec", "control"),
-          informing=("key", "spec", "control", "informing"))
+          steering=("key", "spec", "control", "steering"), informing=("key", "spec", "control", "informing"))
     activities = spec.get("activities", [])
     order = {a["id"]: i for i, a in enumerate(activities)}
     for i, activity in enumerate(activities):
@@ -168,6 +202,11 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
     role, role_at = _first_term(texts, read.role_term) if read else ("", "name")
     tool, tool_at = _first_term(texts, read.tool_term) if read else ("", "name")
     cond, cond_at = _first_term(texts, read.condition_term) if read else ("", "name")
+    actor, actor_at = _first_term(texts, read.role_actor) if read else ("", "name")
+    named, named_at = _first_term(texts, read.named_tool) if read else ("", "name")
+    clause, clause_at = _first_term(texts, read.condition_clause) if read else ("", "name")
+    qualifier, qualifier_at = _first_term(texts, read.qualifier) if read else ("", "name")
+    decision, decision_at = _first_term(texts, read.decision) if read else ("", "name")
     name = activity["name"]
     attrs = {
         "process": process, "id": activity["id"], "name": activity["name"], "order": i,
@@ -175,11 +214,14 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
         "normName": read.normalised_name(name) if read else " ".join(p.words(name)),
         "nearKey": read.near_key(name) if read else "",
         "nextCount": len(nexts),
-        "roleTerm": role, "toolTerm": tool, "conditionTerm": cond,
+        "roleTerm": role, "toolTerm": tool, "conditionTerm": cond, "roleActor": actor, "toolNamed": named,
+        "conditionClause": clause, "qualifierTerm": qualifier, "decisionTerm": decision,
     }
     b.add(doc, "ActivityId", subject, {"process": process, "id": activity["id"]}, (*base, "id"))
     b.add(doc, "Activity", subject, attrs, (*base, "id"), name=(*base, "name"), next=("key", *base, "next"),
-          roleTerm=(*base, role_at), toolTerm=(*base, tool_at), conditionTerm=(*base, cond_at))
+          roleTerm=(*base, role_at), toolTerm=(*base, tool_at), conditionTerm=(*base, cond_at),
+          roleActor=(*base, actor_at), toolNamed=(*base, named_at), conditionClause=(*base, clause_at),
+          qualifierTerm=(*base, qualifier_at), decisionTerm=(*base, decision_at))
     for key in activity:
         kind = b.key_kinds.get(key.lower(), "")
         if kind:  # every offending key is its own fact, so each gets its own finding

@@ -45,7 +45,10 @@ def reader(language: str) -> Reader:
         conditions=tuple(data["conditions"]), not_after=frozenset(data["notAfter"]),
         reporting_verbs=frozenset(data["reportingVerbs"]), clause_conditions=tuple(data["clauseConditions"]),
         who_keys=frozenset(data["whoKeys"]), how_keys=frozenset(data["howKeys"]),
-        condition_keys=frozenset(data["conditionKeys"]),
+        condition_keys=frozenset(data["conditionKeys"]), internal_outputs=frozenset(data["internalOutputs"]),
+        agent_prepositions=tuple(data["agentPrepositions"]), tool_prepositions=tuple(data["toolPrepositions"]),
+        how_words=tuple(data["howWords"]), weak_conditions=tuple(data["weakConditions"]),
+        qualifiers=tuple(data["qualifiers"]), decisions=tuple(data["decisions"]),
     ))
 
 

@@ -141,6 +141,10 @@ class Maturity:
     limited_by: tuple[Limiter, ...]
     processes: tuple[tuple[str, int, tuple[Limiter, ...]], ...] = ()
     at_risk: tuple[str, ...] = ()
+    likely: int = 5  # the ceiling if every counting warning is confirmed
+    likely_by: tuple[Limiter, ...] = ()  # the warnings (and errors) that set it
+    warnings: int = 0  # counting warnings that carry a ceiling
+    likely_processes: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

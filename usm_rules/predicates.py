@@ -10,12 +10,15 @@ hand-kept verb list. The only module that imports the lemmatisers.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 _WORD = re.compile(r"[^\W_]+")
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had", "wordt", "worden", "zijn",
+                          "werd", "werden"})
 
 
 def words(text: str) -> list[str]:
@@ -58,6 +61,13 @@ class Lexicon:
     who_keys: frozenset[str] = frozenset()
     how_keys: frozenset[str] = frozenset()
     condition_keys: frozenset[str] = frozenset()
+    internal_outputs: frozenset[str] = frozenset()
+    agent_prepositions: tuple[str, ...] = ()
+    tool_prepositions: tuple[str, ...] = ()
+    how_words: tuple[str, ...] = ()
+    weak_conditions: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = ()
+    decisions: tuple[str, ...] = ()
 
 
 class Reader:
@@ -66,9 +76,25 @@ class Reader:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self._roles = _alternatives(lexicon.roles, compound=lexicon.compounds)
-        self._tools = _alternatives(lexicon.tools)
+        self._tools = _alternatives((*lexicon.tools, *lexicon.how_words))
         self._conditions = _alternatives(lexicon.conditions)
+        self._weak = _alternatives(lexicon.weak_conditions)
         self._clause = _alternatives(lexicon.clause_conditions)
+        self._qualifiers = _alternatives(lexicon.qualifiers)
+        self._decisions = _alternatives(lexicon.decisions)
+        articles = "|".join(map(re.escape, sorted(lexicon.articles | lexicon.determiners)))
+        ending = r"[^\W\d_]*?" if lexicon.compounds else ""
+        roles = "|".join(lexicon.roles)
+        self._subject = re.compile(rf"^\W*(?:(?:{articles})\s+)?({ending}(?:{roles}))\s+([^\W\d_]+)\s+([^\W\d_]+)",
+                                   re.IGNORECASE) if roles else None
+        agents = "|".join(map(re.escape, lexicon.agent_prepositions))
+        modifiers = r"(?:[^\W\d_]+\s+){0,2}?"  # "by the network team"
+        self._agent = re.compile(rf"\b(?:{agents})\s+(?:(?:{articles})\s+)?{modifiers}\b({ending}(?:{roles}))\b",
+                                 re.IGNORECASE) if roles and agents else None
+        means = "|".join(map(re.escape, lexicon.tool_prepositions))
+        tools = "|".join(lexicon.tools)
+        self._means = re.compile(rf"\b(?:{means})\s+(?:(?:{articles})\s+)?({tools})\b",
+                                 re.IGNORECASE) if means and tools else None
         self._lemmas: Lemmas = _LEMMATIZERS[lexicon.lemmatizer](lexicon.language)
         self._determiners = lexicon.articles | lexicon.determiners
         self._stopwords = lexicon.articles | lexicon.stopwords
@@ -76,6 +102,14 @@ class Reader:
     @property
     def language(self) -> str:
         return self.lexicon.language
+
+    def extended(self, roles: tuple[str, ...] = (), tools: tuple[str, ...] = ()) -> Reader:
+        """This reader with an organisation's own role and tool names (literal, any case) added."""
+        if not roles and not tools:
+            return self
+        lex = self.lexicon
+        return Reader(dataclasses.replace(
+            lex, roles=(*map(_literal, roles), *lex.roles), tools=(*map(_literal, tools), *lex.tools)))
 
     def knows(self, word: str) -> bool:
         """Whether the word is a word of this language (its lemmatiser or its lexicon knows it)."""
@@ -104,6 +138,9 @@ class Reader:
         head = found[-1]
         if len(head) > 6 and head.endswith(lex.nominal_suffixes) and not self._lemmas.is_verb(head):
             return f"'{head}' is a noun (nominalisation)"
+        content = [w for w in found if w not in self._stopwords and not w.isdigit()]
+        if content and not any(w in lex.usm_verbs or self._lemmas.is_verb(w) for w in content):
+            return "no word of it reads as a verb"
         return ""
 
     def is_bare_verb(self, title: str) -> bool:
@@ -127,17 +164,60 @@ class Reader:
         found = self._tools.search(text) if self._tools else None
         return found.group(0) if found else ""
 
+    def role_actor(self, text: str) -> str:
+        """A role or team as the subject ("The service desk logs the call") or the agent ("... by
+        the network team") of the activity: strong evidence of who (requirement 1)."""
+        found = self._subject.search(text) if self._subject else None
+        if found:
+            verb, after = found.group(2).lower(), found.group(3).lower()
+            inflected = verb != self._lemmas.base(verb)  # "logs", "registreert": a finite verb
+            auxiliary = after in _AUXILIARIES  # "Service desk tickets are closed": a noun, not a verb
+            if self._lemmas.is_verb(verb) and not auxiliary and (inflected or after in self._determiners):
+                return found.group(1)
+        found = self._agent.search(text) if self._agent else None
+        return found.group(1) if found else ""
+
+    def named_tool(self, text: str) -> str:
+        """A named tool, system or channel used as a means ("in ServiceNow", "by e-mail"): strong."""
+        found = self._means.search(text) if self._means else None
+        return found.group(1) if found else ""
+
+    def condition_clause(self, text: str) -> str:
+        """A conditional clause governing the activity ("If priority is P1, ...", "... unless ..."): strong."""
+        found = self._first_condition(self._conditions, text)
+        if found:
+            return found
+        for match in self._clause.finditer(text) if self._clause else ():
+            if not text[:match.start()].strip() or text[:match.start()].rstrip()[-1] in ",;:.":
+                return match.group(1)
+        return ""
+
     def condition_term(self, text: str) -> str:
-        for found in self._conditions.finditer(text) if self._conditions else ():
+        """Any conditional wording, the strong clauses included (heuristic on its own)."""
+        return self.condition_clause(text) or self._first_condition(self._weak, text)
+
+    def _first_condition(self, pattern: re.Pattern[str] | None, text: str) -> str:
+        for found in pattern.finditer(text) if pattern else ():
             before = words(text[:found.start()])
             lex = self.lexicon
             if found.group(1).lower() in lex.not_after and before and before[-1] in lex.reporting_verbs:
                 continue
             return found.group(1)
-        for found in self._clause.finditer(text) if self._clause else ():
-            if not text[:found.start()].strip() or text[:found.start()].rstrip()[-1] in ",;:.":
-                return found.group(1)
         return ""
+
+    def qualifier(self, text: str) -> str:
+        """A customer-class qualifier ("for gold customers", "priority 1 only"): strong (requirement 4)."""
+        found = self._qualifiers.search(text) if self._qualifiers else None
+        return found.group(1) if found else ""
+
+    def decision(self, text: str) -> str:
+        """A decision hidden in the activity ("decide whether", "approve or reject"): heuristic."""
+        found = self._decisions.search(text) if self._decisions else None
+        return found.group(1) if found else ""
+
+    def output_internal(self, output: str) -> str:
+        """A word of an output that only the provider sees ("Updated CMDB"), or ""."""
+        return next((w for w in words(output) if w in self.lexicon.internal_outputs), "")
 
     def normalised_name(self, name: str) -> str:
         """Lower case, punctuation and articles dropped: equal names mean the same activity."""
@@ -146,6 +226,11 @@ class Reader:
     def near_key(self, name: str) -> str:
         """Content words in base form, sorted: "Logging records" and "Log the record" meet."""
         return " ".join(sorted(self._lemmas.base(w) for w in words(name) if w not in self._stopwords))
+
+
+def _literal(name: str) -> str:
+    """A configured name as a pattern: itself, any spacing."""
+    return r"\s+".join(map(re.escape, name.split()))
 
 
 def _alternatives(patterns: tuple[str, ...], compound: bool = False) -> re.Pattern[str] | None:
@@ -171,7 +256,9 @@ class _Lemminflect:
         return bool(self._lemmas(word))
 
     def is_base_verb(self, word: str) -> bool:
-        return word in self._lemmas(word).get("VERB", ())
+        """A verb's base form, or its gerund ("Recovering")."""
+        verbs = self._lemmas(word).get("VERB", ())
+        return word in verbs or (word.endswith("ing") and bool(verbs))
 
     def base(self, word: str) -> str:
         found = self._lemmas(word)

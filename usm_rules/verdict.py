@@ -6,7 +6,7 @@ CLI's closing line) builds its verdict from these phrases, so they can never dis
 
 from __future__ import annotations
 
-from .ceiling import TOP
+from .ceiling import LEVELS, TOP
 from .model import DEFAULT_MAPPING, Limiter, Maturity, Result
 
 NOT_LIMITING = "process design does not limit maturity"
@@ -37,9 +37,17 @@ def sentence(result: Result) -> str:
     text += f", held by {holders(m.limited_by)}" if m.limited_by else f": {NOT_LIMITING}"
     if m.at_risk:
         text += f"; at risk: {', '.join(m.at_risk)}"
+    if m.likely < m.ceiling:
+        text += f"; {likely(m)}"
     if result.mapping != DEFAULT_MAPPING:
         text += f"; ceiling mapping: {result.mapping}"
     return text
+
+
+def likely(maturity: Maturity) -> str:
+    """``likely 3 if the 11 warnings are confirmed`` (only said when it is below the ceiling)."""
+    return (f"likely {maturity.likely} ({LEVELS[maturity.likely]}) if the "
+            f"{plural(maturity.warnings, 'warning')} {'is' if maturity.warnings == 1 else 'are'} confirmed")
 
 
 def heading(result: Result) -> str:

@@ -41,14 +41,22 @@ _TYPES = (
     ),
     FactType(
         "Model", "A ProcessModel.", "its `metadata.name`",
-        {"name": "the model's name", "managementSystem": "its `spec.managementSystem` (\"\" when absent)"},
+        {"name": "the model's name", "managementSystem": "its `spec.managementSystem` (\"\" when absent)",
+         "processCount": "how many processes `spec.processes` lists",
+         "linkCount": "how many links join two different listed processes: forks, and consecutive steps of a "
+                      "workflow's path",
+         "components": "into how many groups the listed processes fall when joined by those links (1: one "
+                       "connected model)",
+         "isolated": "how many listed processes no link joins to another"},
+        {"processes": "the `processes` key"},
     ),
     FactType(
         "ModelRef", "One mention of a process in a model: a member, a fork end or a workflow step.",
         "the process name as written in the model",
         {"model": "the model's name", "process": "the process named",
          "role": "`member` (in `spec.processes`), `fork` (a `from` or `to` of `spec.forks`) or `workflow` "
-                 "(a step of a workflow's `path`)"},
+                 "(a step of a workflow's `path`)",
+         "linked": "for a member: whether a fork or a workflow joins it to another listed process"},
     ),
     FactType(
         "Process", "A Process document.", "its `metadata.name`",
@@ -75,11 +83,14 @@ _TYPES = (
             "titleBareVerb": "whether the title is one word the lexicon knows as a bare verb",
             "titleArea": "a word of the title that names an area of attention (security, capacity...), or \"\"",
             "titleInternal": "a word of the title that names provider-internal work (testing, monitoring...), or \"\"",
+            "outputInternal": "a word of the output that only the provider sees (CMDB, ticket, test report...), "
+                              "or \"\"",
         },
         {"title": "`metadata.title` (its name when there is no title)", "spec": "the `spec` key",
          "output": "`spec.output`", "recipient": "`spec.outputRecipient`", "model": "`spec.model`",
-         "control": "the `control` key", "informing": "the `informing` key"},
-        language=frozenset({"titleNoun", "titleBareVerb", "titleArea", "titleInternal"}),
+         "control": "the `control` key", "steering": "the `steering` key (the `control` key when there is none)",
+         "informing": "the `informing` key (the `control` key when there is none)"},
+        language=frozenset({"titleNoun", "titleBareVerb", "titleArea", "titleInternal", "outputInternal"}),
     ),
     FactType(
         "Activity", "An activity of a Process.", "its `id`",
@@ -93,13 +104,28 @@ _TYPES = (
             "nearKey": "the content words of its name in base form, sorted: equal means nearly the same activity",
             "nextCount": "how many activities `next` names",
             "roleTerm": "a role or team its name or description names, or \"\"",
-            "toolTerm": "a tool, system or channel its name or description names, or \"\"",
-            "conditionTerm": "a conditional word governing its name or description (if, unless...), or \"\"",
+            "roleActor": "a role or team that is the subject (\"the service desk logs...\") or the agent (\"... by the "
+                         "network team\") of its name or description, or \"\": strong evidence",
+            "toolTerm": "a tool, system, channel or how-word (using, via, manually) its text names, or \"\"",
+            "toolNamed": "a named tool, system or channel its text uses as a means (\"in ServiceNow\", \"by "
+                         "e-mail\"), or \"\": strong evidence",
+            "conditionTerm": "conditional wording in its name or description (if, unless, when, otherwise...), or \"\"",
+            "conditionClause": "a conditional clause governing it (if, unless, in case, depending on, only if, a "
+                               "clause-initial when), or \"\": strong evidence",
+            "qualifierTerm": "a customer-class qualifier (\"for gold customers\", \"priority 1 only\"), or \"\": "
+                             "strong evidence",
+            "decisionTerm": "a decision hidden in it (\"decide whether\", \"approve or reject\"), or \"\"",
         },
         {"name": "its `name`", "next": "the `next` key", "roleTerm": "the name or description naming the role",
-         "toolTerm": "the name or description naming the tool", "conditionTerm": "the text stating the condition"},
-        aspects={"roleTerm": "who", "toolTerm": "how", "conditionTerm": "condition"},
-        language=frozenset({"nearKey", "roleTerm", "toolTerm", "conditionTerm"}),
+         "roleActor": "the name or description naming the role", "toolTerm": "the name or description naming the tool",
+         "toolNamed": "the name or description naming the tool", "conditionTerm": "the text stating the condition",
+         "conditionClause": "the text stating the condition", "qualifierTerm": "the text stating the qualifier",
+         "decisionTerm": "the text stating the decision"},
+        aspects={"roleTerm": "who", "roleActor": "who", "toolTerm": "how", "toolNamed": "how",
+                 "conditionTerm": "condition", "conditionClause": "condition", "qualifierTerm": "condition",
+                 "decisionTerm": "condition"},
+        language=frozenset({"nearKey", "roleTerm", "roleActor", "toolTerm", "toolNamed", "conditionTerm",
+                            "conditionClause", "qualifierTerm", "decisionTerm"}),
     ),
     FactType(
         "ActivityKey", "A key of a process activity that says who, how or under which condition.", "the key",

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from ..catalog import Catalog
 from ..model import Finding, Result, Severity
 from ..requirements import REQUIREMENTS
+from ..verdict import likely
 from ..version import __version__
 from .capability import concerns, matrix, overall, processes
 from .data import InputFile, MappingRow, Provenance, Ref, ReportData, Verdict
@@ -73,6 +74,7 @@ def _verdict(result: Result, refs: dict[Finding, Ref]) -> Verdict:
         ceiling=m.ceiling, level=m.level, lead=lead(result, held), holders=held,
         errors=result.count(Severity.ERROR), warnings=result.count(Severity.WARNING),
         infos=result.count(Severity.INFO), suppressed=result.suppressed, at_risk=m.at_risk,
+        likely=likely(m).capitalize() + "." if m.likely < m.ceiling else "",
         complete=result.complete, unreadable=tuple(f.path for f in result.files if f.status == "error"),
         files=len(result.files), documents=result.documents, processes=len(processes(result)),
     )

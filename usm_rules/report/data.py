@@ -61,6 +61,7 @@ class Verdict:
     infos: int
     suppressed: int
     at_risk: tuple[str, ...]
+    likely: str  # "Likely ceiling 3 ... if the 11 warnings are confirmed", "" when not below the ceiling
     complete: bool
     unreadable: tuple[str, ...]
     files: int

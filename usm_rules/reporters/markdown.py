@@ -40,6 +40,10 @@ def verdict(tool: str, result: Result) -> str:
         lines.append("The process design does not limit maturity.")
     if m.at_risk:
         lines += ["", f"At risk (warnings): {', '.join(m.at_risk)}."]
+    if m.likely < m.ceiling:
+        lines += ["", f"**Likely ceiling {m.likely}** ({LEVELS[m.likely]}) if the "
+                      f"{plural(m.warnings, 'warning')} {'is' if m.warnings == 1 else 'are'} confirmed: "
+                      f"{escape(holders(m.likely_by, names=True, counts=True))}."]
     counts = (f"{', '.join(plural(result.count(s), s.value) for s in Severity)} in {plural(len(result.files), 'file')} "
               f"({plural(result.documents, 'document')}, {plural(len(result.processes), 'process', 'processes')})")
     if result.suppressed:

@@ -125,6 +125,7 @@ def run_properties(result: Result) -> dict:
         "maturityLevel": m.level,
         "limitedBy": [limiter.rule for limiter in m.limited_by],
         "atRisk": list(m.at_risk),
+        "likelyCeiling": m.likely,
         "complete": result.complete,
         "mapping": result.mapping,
     }
