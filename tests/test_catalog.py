@@ -52,6 +52,13 @@ def test_ids_names_and_requirements_are_unique_and_complete():
         assert rule.id.startswith(f"USM{rule.requirement:02d}")
 
 
+def test_exact_and_strong_rules_are_errors_heuristic_ones_warnings():
+    for rule in load_catalog():
+        if rule.requirement:
+            expected = "error" if rule.confidence in ("exact", "strong") else "warning"
+            assert rule.severity.value == expected, rule.id
+
+
 def test_a_custom_pack_adds_rules_without_python(tree):
     tree({"pack/acme.yaml": CUSTOM, "p.yaml": PROCESS})
     result = check("p.yaml", rules=["pack"])
@@ -62,6 +69,8 @@ def test_a_custom_pack_adds_rules_without_python(tree):
 
 @pytest.mark.parametrize(("change", "key", "problem"), [
     (("severity: info", "severity: fatal"), "severity", "is not one of error, warning, info"),
+    (("severity: info\nconfidence: exact", "severity: error\nconfidence: heuristic"), "severity",
+     "a heuristic rule is a warning or an info"),
     (("      process: recover", "      proces: recover"), "when[0].where.proces", "Activity has no attribute 'proces'"),
     (("'{a.name}'", "'{b.name}'"), "message", "'b' is not bound"),
     (("id: ACME001", "id: USM0101"), "id", "'USM0101' is already used by"),

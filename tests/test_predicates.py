@@ -52,3 +52,72 @@ def test_names_for_duplicate_detection():
     assert p.normalised_name("Log the record.") == p.normalised_name("log  record") == "log record"
     assert p.near_key("Logging records") == p.near_key("Log the record") == "log record"
     assert p.near_key("Register the call") != p.near_key("Close the call")
+
+
+@pytest.mark.parametrize(("title", "noun"), [
+    ("Service Agreements", True), ("Problem Mgmt", True), ("Config Mgt", True), ("Incident", True),
+    ("Security", True), ("Request Fulfilments", True),
+    ("Recovering", False), ("Restore the service", False), ("Operate", False),
+])
+def test_plural_abbreviated_and_verbless_titles(title, noun):
+    assert bool(p.nominal_reason(title)) is noun
+
+
+@pytest.mark.parametrize(("title", "bare"), [("Recovering", True), ("Changing", True), ("Incidents", False)])
+def test_bare_gerunds_read_as_verbs(title, bare):
+    assert p.is_bare_verb(title) is bare
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    ("The service desk logs the call", "service desk"),
+    ("Service desk registers the failure", "Service desk"),
+    ("The link is repaired by the network team", "team"),
+    ("The CAB approves the change", "CAB"),
+    ("Escalate to the network team", ""),  # a mention: heuristic only
+    ("Service desk tickets are closed", ""),  # 'tickets' is a noun here
+    ("Inform the customer about the restore time", ""),
+    ("Agree the service level with the customer", ""),
+])
+def test_roles_as_subject_or_agent(text, actor):
+    assert p.role_actor(text) == actor
+
+
+@pytest.mark.parametrize(("text", "tool"), [
+    ("Log the call in ServiceNow", "ServiceNow"), ("Notify the customer by e-mail", "e-mail"),
+    ("Page the on-call engineer via PagerDuty", "PagerDuty"), ("Post the update in MS Teams", "MS Teams"),
+    ("Restore the e-mail service", ""),  # the customer's service, not a channel
+    ("Record the call manually", ""), ("Restore the agreed service", ""),
+])
+def test_named_tools_used_as_means(text, tool):
+    assert p.named_tool(text) == tool
+
+
+@pytest.mark.parametrize(("text", "clause", "term"), [
+    ("If priority is P1, escalate", "If", "If"),
+    ("Escalate to Change only if the fix is structural", "only if", "only if"),
+    ("When the impact is high, inform the customer", "When", "When"),
+    ("Tell the customer when the service is back", "", "when"),  # a time: heuristic only
+    ("Check if the service works again", "", ""),
+    ("Keep the customer informed; otherwise reopen", "", "otherwise"),
+])
+def test_conditional_clauses_are_strong_other_wording_weak(text, clause, term):
+    assert (p.condition_clause(text), p.condition_term(text)) == (clause, term)
+
+
+@pytest.mark.parametrize(("text", "qualifier", "decision"), [
+    ("Restore the service for gold customers first", "for gold customers", ""),
+    ("Open a bridge call, priority 1 only", "priority 1 only", ""),
+    ("Call back premium subscribers only", "premium subscribers only", ""),
+    ("Decide whether to escalate", "", "Decide whether"),
+    ("Approve or reject the request", "", "Approve or reject"),
+    ("Assess the impact on the customer", "", ""),
+    ("Agree priorities with the customer", "", ""),
+])
+def test_qualifiers_and_hidden_decisions(text, qualifier, decision):
+    assert (p.qualifier(text), p.decision(text)) == (qualifier, decision)
+
+
+def test_outputs_only_the_provider_sees():
+    assert p.output_internal("Updated CMDB") == "cmdb"
+    assert p.output_internal("Closed ticket") == "ticket"
+    assert p.output_internal("Restored service") == ""

@@ -154,6 +154,9 @@ def load_rule(path: Path, builtin_allowed: bool = False) -> Rule:
         raise CatalogError(source, "id", f"'{data['id']}' is no built-in rule (usm_rules/findings.py names them)")
     if data["requirement"] > 0 and data.get("ceiling") is None:
         raise CatalogError(source, "ceiling", "a rule for requirements 1-10 needs a ceiling (1-5)")
+    if data["confidence"] == "heuristic" and data["severity"] == "error":
+        raise CatalogError(source, "severity", "a heuristic rule is a warning or an info: its evidence only suggests; "
+                           "use confidence strong or exact for evidence that proves")
     if data.get("incomplete") and when != "builtin":
         raise CatalogError(source, "incomplete", "only built-in requirement-0 rules can make a result incomplete")
     metadata: dict[str, Any] = {
