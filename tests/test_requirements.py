@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, check
 
 import usm_rules
 from usm_rules.model import Severity
@@ -103,3 +103,17 @@ def test_a_sub_process_repeating_its_process_output_is_not_its_own(tmp_path, mon
                                  "      trigger: incident\n"), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert usm_rules.check_paths(["reference"]).findings == ()
+
+
+@pytest.mark.parametrize(("control", "rule", "line", "column"), [
+    ("  control:\n    manager: M\n    steering: [S]\n    informing: []\n", "USM1004", 13, 5),
+    ("  control:\n    manager: M\n    steering: []\n    informing:\n      - {measure: A, purpose: accountability}\n"
+     "      - {measure: B, purpose: improvement}\n", "USM1003", 12, 5),
+    ("  control:\n    manager: M\n    steering: [S]\n", "USM1004", 10, 3),  # no informing key: its parent
+])
+def test_an_empty_list_is_reported_at_its_own_key(tree, control, rule, line, column):
+    tree({"p.yaml": "apiVersion: usm/v1\nkind: Process\nmetadata: {name: recover}\nspec:\n  activities:\n"
+                    "    - {id: rec-1, name: Register the failure}\n  purpose: P\n  output: Restored service\n"
+                    "  outputRecipient: customer\n" + control})
+    found = [(f.line, f.column) for f in check("p.yaml").findings if f.rule == rule]
+    assert found == [(line, column)]
