@@ -85,16 +85,22 @@ class Reader:
         articles = "|".join(map(re.escape, sorted(lexicon.articles | lexicon.determiners)))
         ending = r"[^\W\d_]*?" if lexicon.compounds else ""
         roles = "|".join(lexicon.roles)
-        self._subject = re.compile(rf"^\W*(?:(?:{articles})\s+)?({ending}(?:{roles}))\s+([^\W\d_]+)\s+([^\W\d_]+)",
-                                   re.IGNORECASE) if roles else None
+        modifiers = "" if lexicon.compounds else r"(?:[\w'’-]+\s+){0,2}?"  # "the problem manager", "2nd line"
+        self._subject = re.compile(
+            rf"^\W*(?:(?:{articles})\s+)?{modifiers}\b({ending}(?:{roles}))\s+([^\W\d_]+)\s+([^\W\d_]+)",
+            re.IGNORECASE) if roles else None
         agents = "|".join(map(re.escape, lexicon.agent_prepositions))
-        modifiers = r"(?:[^\W\d_]+\s+){0,2}?"  # "by the network team"
+        modifiers = r"(?:[\w'’-]+\s+){0,2}?"  # "by the network team", "by the vendor's engineers"
         self._agent = re.compile(rf"\b(?:{agents})\s+(?:(?:{articles})\s+)?{modifiers}\b({ending}(?:{roles}))\b",
                                  re.IGNORECASE) if roles and agents else None
         means = "|".join(map(re.escape, lexicon.tool_prepositions))
         tools = "|".join(lexicon.tools)
-        self._means = re.compile(rf"\b(?:{means})\s+(?:(?:{articles})\s+)?({tools})\b",
+        vendor = r"(?:(?:microsoft|ms|atlassian|google|aws|amazon|azure|ibm|oracle|bmc)\s+)?"
+        self._means = re.compile(rf"\b(?:{means})\s+(?:(?:{articles})\s+)?{vendor}({tools})\b",
                                  re.IGNORECASE) if means and tools else None
+        # a named tool doing the work itself: "Jenkins compiles the code"
+        self._tool_subject = re.compile(rf"^\W*(?:(?:{articles})\s+)?({tools})\s+([^\W\d_]+)\s+([^\W\d_]+)",
+                                        re.IGNORECASE) if tools else None
         self._lemmas: Lemmas = _LEMMATIZERS[lexicon.lemmatizer](lexicon.language)
         self._determiners = lexicon.articles | lexicon.determiners
         self._stopwords = lexicon.articles | lexicon.stopwords
@@ -171,16 +177,26 @@ class Reader:
         if found:
             verb, after = found.group(2).lower(), found.group(3).lower()
             inflected = verb != self._lemmas.base(verb)  # "logs", "registreert": a finite verb
-            auxiliary = after in _AUXILIARIES  # "Service desk tickets are closed": a noun, not a verb
+            # "Service desk tickets are closed": a noun, not a verb; "the developer is notified": passive
+            auxiliary = after in _AUXILIARIES or verb in _AUXILIARIES
             if self._lemmas.is_verb(verb) and not auxiliary and (inflected or after in self._determiners):
                 return found.group(1)
         found = self._agent.search(text) if self._agent else None
         return found.group(1) if found else ""
 
     def named_tool(self, text: str) -> str:
-        """A named tool, system or channel used as a means ("in ServiceNow", "by e-mail"): strong."""
+        """A named tool, system or channel used as a means ("in ServiceNow", "by e-mail") or doing
+        the work itself ("Jenkins compiles the code"): strong."""
         found = self._means.search(text) if self._means else None
-        return found.group(1) if found else ""
+        if found:
+            return found.group(1)
+        found = self._tool_subject.search(text) if self._tool_subject else None
+        if found:
+            verb, after = found.group(2).lower(), found.group(3).lower()
+            finite = verb != self._lemmas.base(verb) and not {verb, after} & _AUXILIARIES
+            if self._lemmas.is_verb(verb) and finite:
+                return found.group(1)
+        return ""
 
     def condition_clause(self, text: str) -> str:
         """A conditional clause governing the activity ("If priority is P1, ...", "... unless ..."): strong."""

@@ -43,7 +43,8 @@ def page(rule: Rule) -> Page:
     ceiling = "does not limit maturity" if rule.ceiling is None else f"ceiling {rule.ceiling}"
     facts = (
         f"Requirement {rule.requirement}: {REQUIREMENTS[rule.requirement]}",
-        f"Severity: {rule.severity.value}; evidence: {rule.confidence} ({EVIDENCE.get(rule.confidence, '')}); {ceiling}",
+        f"Severity: {rule.severity.value}; evidence: {rule.confidence} ({EVIDENCE.get(rule.confidence, '')}); "
+        f"{ceiling}",
         f"Reference: {rule.reference}",
     )
     sections = [("What it checks", _condition(rule)), ("Why it matters", (Block(rule.rationale),)),
