@@ -140,3 +140,38 @@ def test_pairs_are_said_in_the_rule_language_not_with_engine_identities(pattern,
     with pytest.raises(ConditionError) as raised:
         compile_condition([{"fact": "Activity", "as": "a"}, pattern])
     assert raised.value.key == key and raised.value.problem.startswith(problem)
+
+
+def test_no_persistence_callback_is_ever_registered(tree, monkeypatch):
+    """On Python 3.13 the extension's persistence callbacks call PyEval_CallObject, which no
+    longer exists: the extension loads lazily and works only while none is ever registered.
+    Make every registration fail, in this process and in the forked engine child, and run
+    every shipped rule on the samples' worst folder: nothing may notice."""
+    from usm_rules import engine
+
+    def refused(*args):
+        raise AssertionError(f"a persistence callback was registered: {args!r}")
+
+    names = [name for name in dir(engine.durable_rules_engine) if name.endswith("_callback")]
+    assert len(names) == 5  # the five the extension has (durable's Python side names a sixth it lacks)
+    for name in names:
+        monkeypatch.setattr(engine.durable_rules_engine, name, refused)
+    tree({"a.yaml": TWO_PROCESSES})
+    result = usm_rules.check_paths(["."])
+    assert "USM0010" not in {f.rule for f in result.findings}
+    assert ("a.yaml", 13, 24, "USM0902") in located(result)
+    host = engine._PrivateHost()
+    assert all(getattr(host, attribute) is None for attribute in engine._PrivateHost.PERSISTENCE)
+
+
+def test_the_loader_flags_are_restored_after_the_extension_is_loaded():
+    """Lazy binding is for durable-rules' extension only: every later import binds as usual."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os, sys; before = sys.getdlopenflags(); import usm_rules.engine; "
+            "print(before == sys.getdlopenflags() == os.RTLD_NOW)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.stdout.strip() == "True", done.stderr

@@ -17,7 +17,7 @@ from conftest import REPO
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     source = tmp_path_factory.mktemp("source") / "usm-rules"
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info"))
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".venv*", ".git", "__pycache__", "*.egg-info"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
                    check=True, timeout=300)
     return next(out.glob("usm_rules-*.whl"))
@@ -33,7 +33,7 @@ def test_wheel_ships_rules_and_schemas_inside_the_package(wheel):
     assert {n.split("/")[-1] for n in names if n.startswith("usm_rules/lexicons/")} == lexicons >= {"en.yaml", "nl.yaml"}
     metadata = next(n for n in names if n.endswith("METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()
-    assert "Requires-Python: <3.13,>=3.10" in text
+    assert "Requires-Python: <3.14,>=3.10" in text
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "usm-rules = usm_rules.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
 

@@ -15,7 +15,12 @@ durable-rules' quirks are handled here and pinned by tests:
 - facts go in batches, serialised once per fact type, not once per rule;
 - ``delete_state`` segfaults, and ``delete_ruleset`` corrupts the next ruleset's memory, so
   rulesets are never deleted: a run's engine work happens in a forked child process
-  (:func:`run_rules`) whose exit frees it all, and whose crash costs only the crashing rule.
+  (:func:`run_rules`) whose exit frees it all, and whose crash costs only the crashing rule;
+- its C extension (2.0.28) calls ``PyEval_CallObject``, which Python 3.13 removed from the C
+  API. The call sits only in the five persistence callbacks (``set_store_message_callback``
+  and its siblings), which a ``Host`` registers only when asked to and ours never is. On 3.13
+  and later the extension is loaded with lazy symbol binding (:func:`_load_extension`), so the
+  missing symbol is never resolved; a test fails if a callback is ever registered.
 """
 
 from __future__ import annotations
@@ -24,12 +29,37 @@ import faulthandler
 import itertools
 import json
 import multiprocessing
+import os
+import sys
 from dataclasses import dataclass
+from types import ModuleType
 
-import durable_rules_engine
-from durable.engine import Host
 
-from .conditions import JOIN_KEY, Compiled, engine_name
+def _load_extension() -> ModuleType:
+    """durable-rules' C extension; on Python 3.13+ with lazy symbol binding (see the docstring).
+
+    With RTLD_LAZY a function's symbols are resolved when it is first called, so the extension
+    loads although ``PyEval_CallObject`` no longer exists; only the persistence callbacks, which
+    are never registered here, would call it. The loader's flags are restored right after.
+    """
+    if sys.version_info < (3, 13) or not hasattr(sys, "setdlopenflags"):
+        import durable_rules_engine
+
+        return durable_rules_engine
+    flags = sys.getdlopenflags()
+    sys.setdlopenflags((flags & ~os.RTLD_NOW) | os.RTLD_LAZY)
+    try:
+        import durable_rules_engine
+    finally:
+        sys.setdlopenflags(flags)
+    return durable_rules_engine
+
+
+durable_rules_engine = _load_extension()
+# durable.engine imports the extension itself: it must come after _load_extension
+from durable.engine import Host  # noqa: E402
+
+from .conditions import JOIN_KEY, Compiled, engine_name  # noqa: E402
 
 BATCH = 500
 _NAMES = itertools.count(1)
@@ -50,7 +80,14 @@ class Crash:
 
 
 class _PrivateHost(Host):
-    """A host without the background dispatch threads: actions run when we drain them."""
+    """A host without the background dispatch threads: actions run when we drain them.
+
+    It registers none of the persistence callbacks (their attributes stay None): on Python
+    3.13 their C code calls a function that no longer exists.
+    """
+
+    PERSISTENCE = ("store_message_callback", "delete_message_callback", "queue_message_callback",
+                   "get_stored_messages_callback", "get_queued_messages_callback", "get_idle_state_callback")
 
     def _run(self) -> None:
         return None
