@@ -1,0 +1,63 @@
+"""Precision and recall of usm-rules on the corpora in tests/corpora.
+
+Each folder is checked as one model; a finding is a true positive when an ``# expect:``
+comment names its rule on its line. Prints one row per corpus family and the totals:
+
+    python bench/corpora.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import usm_rules  # noqa: E402
+
+CORPORA = Path(__file__).resolve().parents[1] / "tests" / "corpora"
+EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+\d{4}(?:\s*,\s*[A-Z]+\d{4})*)")
+
+
+def expected(folder: Path) -> set[tuple[str, int, str]]:
+    found = set()
+    for path in sorted(folder.rglob("*.y*ml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = EXPECT.search(line)
+            if match:
+                found |= {(path.name, number, rule.strip()) for rule in match.group(1).split(",")}
+    return found
+
+
+def main() -> None:
+    rows: dict[str, Counter] = {}
+    for folder in sorted(p for p in CORPORA.glob("*/*") if p.is_dir()):
+        os.chdir(folder)
+        result = usm_rules.check_paths(["."])
+        found = {(Path(f.file).name, f.line, f.rule) for f in result.findings}
+        errors = {(Path(f.file).name, f.line, f.rule) for f in result.findings if f.severity.value == "error"}
+        want = expected(folder)
+        row = rows.setdefault(folder.parent.name, Counter())
+        row.update(models=1, expected=len(want), found=len(found), hits=len(found & want),
+                   false_errors=len(errors - want), processes=len(result.processes))
+    print(f"{'corpus':<16}{'models':>7}{'processes':>10}{'expected':>9}{'found':>7}{'hits':>6}"
+          f"{'precision':>10}{'recall':>8}{'false errors':>13}")
+    total = Counter()
+    for name, row in rows.items():
+        total.update(row)
+        print(_line(name, row))
+    print(_line("all", total))
+
+
+def _line(name: str, row: Counter) -> str:
+    precision = row["hits"] / row["found"] if row["found"] else 1.0
+    recall = row["hits"] / row["expected"] if row["expected"] else 1.0
+    return (f"{name:<16}{row['models']:>7}{row['processes']:>10}{row['expected']:>9}{row['found']:>7}{row['hits']:>6}"
+            f"{precision:>10.3f}{recall:>8.3f}{row['false_errors']:>13}")
+
+
+if __name__ == "__main__":
+    main()
