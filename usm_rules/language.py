@@ -8,10 +8,9 @@ write in, so that a German model is recognised as German (and left alone) rather
 as poor Dutch. A language is taken when it is clearly ahead (confidence at least :data:`SURE`
 and :data:`LEAD` times the runner-up).
 
-A short text (fewer than :data:`SHORT` words: a title alone, "Incident Management") is too
-little for any n-gram detector, so there the lexicons decide: the supported language whose
-lexicon knows (nearly) every word, ties broken by the detector's ranking. Otherwise the
-document is *unsure* and no language check judges it.
+The lexicons have the last word on the supported languages (see :func:`detect`): a short
+text (a title alone, "Incident Management") or a jargon-heavy one is too little for any n-gram
+detector. Otherwise the document is *unsure* and no language check judges it.
 """
 
 from __future__ import annotations
@@ -25,8 +24,8 @@ from .predicates import words
 
 SURE = 0.5
 LEAD = 2.0
-SHORT = 8  # words
-KNOWN = 0.75  # share of a short text's words a lexicon must know
+CONFIRM = 0.5  # share of the words the proposed language's lexicon must know
+KNOWN = 0.75  # share of the words a lexicon must know to overrule the detector
 # ISO 639-1 codes lingua is asked to choose among
 CANDIDATES = ("en", "nl", "de", "fr", "es", "it", "pt", "da", "sv", "nb", "fi", "pl")
 AUTO = "auto"
@@ -80,15 +79,22 @@ def texts(data: Any) -> list[str]:
 
 
 def detect(text: str) -> Reading:
-    """The language a text is written in, or "" when the detector cannot place it."""
-    found = words(text)
-    if not any(c.isalpha() for c in text):
+    """The language a text is written in, or "" when neither the detector nor a lexicon can place it.
+
+    lingua proposes; the lexicons confirm: a supported language is taken when its lexicon knows
+    at least :data:`CONFIRM` of the words, or, whatever lingua said, when it knows :data:`KNOWN`
+    of them (lingua's n-grams misplace short or jargon-heavy English: "Managed Availability and
+    Capacity" read as French or Swedish, differently from one lingua release to the next). A
+    language without a lexicon is taken only when lingua is sure of it.
+    """
+    found = [word for word in words(text) if not any(c.isdigit() for c in word)]
+    if not found:
         return Reading("", "detected", 0.0)
     values = _detector().compute_language_confidence_values(text)
     ranking = [value.language.iso_code_639_1.name.lower() for value in values]
     first, second = values[0].value, values[1].value if len(values) > 1 else 0.0
     sure = first >= SURE and first >= LEAD * second
-    if sure and len(found) >= SHORT:
+    if ranking[0] in supported() and _known(ranking[0], found) >= CONFIRM:
         return Reading(ranking[0], "detected", round(first, 2))
     shares = {code: _known(code, found) for code in supported()}
     best = max(shares.values(), default=0.0)
@@ -96,7 +102,7 @@ def detect(text: str) -> Reading:
         tied = [code for code, share in shares.items() if share == best]
         chosen = min(tied, key=lambda code: ranking.index(code) if code in ranking else len(ranking))
         return Reading(chosen, "detected", round(best, 2))
-    return Reading(ranking[0] if sure else "", "detected", round(first, 2))
+    return Reading(ranking[0] if sure and ranking[0] not in supported() else "", "detected", round(first, 2))
 
 
 def _known(language: str, found: list[str]) -> float:
