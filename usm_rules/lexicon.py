@@ -37,7 +37,8 @@ def reader(language: str) -> Reader:
         raise LexiconError(str(path), "language", f"'{data['language']}' does not match the file name")
     return Reader(Lexicon(
         language=language, name=data["name"], lemmatizer=data["lemmatizer"], compounds=data["compounds"],
-        usm_verbs=frozenset(data["usmVerbs"]), noun_markers=frozenset(data["nounMarkers"]),
+        # the five USM verbs of every language: "Afspreken" in an English-read model is no noun
+        usm_verbs=frozenset(data["usmVerbs"]) | _usm_verbs(), noun_markers=frozenset(data["nounMarkers"]),
         noun_marker_endings=tuple(data["nounMarkerEndings"]), nominal_suffixes=tuple(data["nominalSuffixes"]),
         articles=frozenset(data["articles"]), determiners=frozenset(data["determiners"]),
         stopwords=frozenset(data["stopwords"]), areas=frozenset(data["areas"]),
@@ -49,7 +50,20 @@ def reader(language: str) -> Reader:
         agent_prepositions=tuple(data["agentPrepositions"]), tool_prepositions=tuple(data["toolPrepositions"]),
         how_words=tuple(data["howWords"]), weak_conditions=tuple(data["weakConditions"]),
         qualifiers=tuple(data["qualifiers"]), decisions=tuple(data["decisions"]),
+        not_before=frozenset(data["notBefore"]), hedges=frozenset(data["hedges"]),
+        tool_places=tuple(data["toolPlaces"]), record_verbs=frozenset(data["recordVerbs"]),
+        agree_verbs=frozenset(data["agreeVerbs"]),
     ))
+
+
+@cache
+def _usm_verbs() -> frozenset[str]:
+    verbs: set[str] = set()
+    for language in supported():
+        document = load_data_file(shipped("lexicons") / f"{language}.yaml", "lexicon.schema.json",
+                                  LexiconError).document
+        verbs |= set(document.data["usmVerbs"]) if document is not None else set()
+    return frozenset(verbs)
 
 
 @cache

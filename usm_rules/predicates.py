@@ -68,6 +68,11 @@ class Lexicon:
     weak_conditions: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = ()
     decisions: tuple[str, ...] = ()
+    not_before: frozenset[str] = frozenset()
+    hedges: frozenset[str] = frozenset()
+    tool_places: tuple[str, ...] = ()
+    record_verbs: frozenset[str] = frozenset()
+    agree_verbs: frozenset[str] = frozenset()
 
 
 class Reader:
@@ -98,6 +103,11 @@ class Reader:
         vendor = r"(?:(?:microsoft|ms|atlassian|google|aws|amazon|azure|ibm|oracle|bmc)\s+)?"
         self._means = re.compile(rf"\b(?:{means})\s+(?:(?:{articles})\s+)?{vendor}({tools})\b",
                                  re.IGNORECASE) if means and tools else None
+        places = "|".join(map(re.escape, lexicon.tool_places))
+        self._place = re.compile(rf"\b(?:{places})\s+(?:(?:{articles})\s+)?{vendor}({tools})\b",
+                                 re.IGNORECASE) if places and tools else None
+        self._alternative = re.compile(rf"\s*(?:,|\bor\b)\s+(?:(?:{means})\s+)?(?:(?:{articles})\s+)?({tools})\b",
+                                       re.IGNORECASE) if tools else None
         # a named tool doing the work itself: "Jenkins compiles the code"
         self._tool_subject = re.compile(rf"^\W*(?:(?:{articles})\s+)?({tools})\s+([^\W\d_]+)\s+([^\W\d_]+)",
                                         re.IGNORECASE) if tools else None
@@ -174,6 +184,12 @@ class Reader:
         """A role or team as the subject ("The service desk logs the call") or the agent ("... by
         the network team") of the activity: strong evidence of who (requirement 1)."""
         found = self._subject.search(text) if self._subject else None
+        opening = words(text[:40])[:1]
+        if found and found.start(1) > 0 and opening and self._lemmas.is_base_verb(opening[0]) \
+                and not text.lstrip().lower().startswith(found.group(1).lower()):
+            found = None  # "Restore the team sites": an imperative, the role word is part of the object
+        if found and found.group(2).lower().endswith("ing"):
+            found = None  # "the desk booking system": a gerund, not a finite verb
         if found:
             verb, after = found.group(2).lower(), found.group(3).lower()
             inflected = verb != self._lemmas.base(verb)  # "logs", "registreert": a finite verb
@@ -187,9 +203,16 @@ class Reader:
     def named_tool(self, text: str) -> str:
         """A named tool, system or channel used as a means ("in ServiceNow", "by e-mail") or doing
         the work itself ("Jenkins compiles the code"): strong."""
-        found = self._means.search(text) if self._means else None
-        if found:
-            return found.group(1)
+        for means in self._means.finditer(text) if self._means else ():
+            # "by e-mail or by phone": a choice of channel that is recorded or agreed, not the means
+            before = words(text[:means.start()])[-1:]
+            alternative = before == ["or"] or text[:means.start()].rstrip().endswith(",")
+            if not alternative and not (self._alternative and self._alternative.match(text, means.end())):
+                return means.group(1)
+        place = self._place.search(text) if self._place else None
+        clause = re.split(r"[,;:.]", text[:place.start()])[-1] if place else ""
+        if place and any(self._lemmas.base(w) in self.lexicon.record_verbs for w in words(clause)):
+            return place.group(1)  # "Log the call in ServiceNow", not "Fix the error in the portal"
         found = self._tool_subject.search(text) if self._tool_subject else None
         if found:
             verb, after = found.group(2).lower(), found.group(3).lower()
@@ -213,16 +236,29 @@ class Reader:
         return self.condition_clause(text) or self._first_condition(self._weak, text)
 
     def _first_condition(self, pattern: re.Pattern[str] | None, text: str) -> str:
+        lex = self.lexicon
         for found in pattern.finditer(text) if pattern else ():
-            before = words(text[:found.start()])
-            lex = self.lexicon
-            if found.group(1).lower() in lex.not_after and before and before[-1] in lex.reporting_verbs:
-                continue
+            clause = re.split(r"[,;:.]", text[:found.start()])[-1]
+            before, after = words(clause), words(text[found.end():])[:1]
+            word = found.group(1).lower()
+            if word in lex.not_after and before and (before[0] in lex.reporting_verbs or
+                                                    before[-1] in lex.reporting_verbs):
+                continue  # "Ask the customer if ...": whether; "Notify the customer when ...": a time
+            if before and before[-1] in lex.not_before:
+                continue  # "as if", "even if"
+            if after and after[0] in lex.hedges:
+                continue  # "if known", "if possible": the activity happens anyway
             return found.group(1)
         return ""
 
     def qualifier(self, text: str) -> str:
-        """A customer-class qualifier ("for gold customers", "priority 1 only"): strong (requirement 4)."""
+        """A customer-class qualifier ("for gold customers", "priority 1 only"): strong (requirement 4).
+
+        Not after a verb that makes the class the subject ("Agree the service levels for gold
+        customers": differentiated agreements are what Agree makes)."""
+        first = words(text[:40])[:1]
+        if first and first[0] in self.lexicon.agree_verbs:
+            return ""
         found = self._qualifiers.search(text) if self._qualifiers else None
         return found.group(1) if found else ""
 
