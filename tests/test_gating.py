@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -243,8 +244,9 @@ def test_unreadable_input_fails_whatever_rules_are_selected(tree):
 def test_min_maturity_is_not_confirmed_on_incomplete_input(tree):
     tree({"bad.yaml": "a: [\n"})
     result = cli_run("check", "--fail-on", "never", "--min-maturity", "5", ".")
-    assert result.exit_code == 1 and "cannot be confirmed: the result is incomplete" in result.stderr
-    assert cli_run("check", "--fail-on", "never", ".").exit_code == 0
+    assert result.exit_code == 1 and "the result is incomplete" in result.stderr
+    assert "--min-maturity 5 cannot be confirmed" in result.stderr
+    assert cli_run("check", "--fail-on", "never", ".").exit_code == 1  # incomplete: always fails
 
 
 def test_waivers_in_a_configuration_outside_the_working_folder(tree, tmp_path):
@@ -272,9 +274,24 @@ def test_an_ignored_rule_does_not_make_its_suppression_unused(tree):
 
 
 def test_baseline_of_a_file_level_problem_survives_moved_lines(tree):
-    duplicate = RECOVER.replace("  trigger: incident\n", "  trigger: incident\n  purpose: Again.\n")
-    tree({"model.yaml": MODEL, "recover.yaml": duplicate})
+    tagged = RECOVER.replace("  trigger: incident\n", "  trigger: !custom incident\n")  # USM0008, a warning
+    tree({"model.yaml": MODEL, "recover.yaml": tagged})
     assert cli_run("baseline", "create", "-o", "baseline.json", ".").exit_code == 0
-    tree({"recover.yaml": "# moved\n\n" + duplicate})
-    result = cli_run("check", "--baseline", "baseline.json", ".")
+    tree({"recover.yaml": "# moved\n\n" + tagged})
+    result = cli_run("check", "--fail-on", "warning", "--baseline", "baseline.json", ".")
     assert result.exit_code == 0 and "no longer occur" not in result.stdout
+
+
+def test_unreadable_input_can_never_be_accepted(tree):
+    """Requirement-0 errors (unparsable, schema-invalid input) cannot be baselined, waived or suppressed."""
+    duplicate = RECOVER.replace("  trigger: incident\n", "  trigger: incident\n  purpose: Again.  "
+                                "# usm-rules: disable=USM0002 -- tolerated\n")
+    tree({"model.yaml": MODEL, "recover.yaml": duplicate, "bad.yaml": "kind: Process\nmetadata: {name: x\n"})
+    assert cli_run("baseline", "create", "-o", "baseline.json", ".").exit_code == 0
+    baseline = json.loads(Path("baseline.json").read_text(encoding="utf-8"))
+    assert {entry["rule"] for entry in baseline["findings"]} & {"USM0001", "USM0002"} == set()
+    result = cli_run("check", "--baseline", "baseline.json", "--format", "json", ".")
+    data = json.loads(result.stdout)
+    found = {f["rule"]: f["suppressed"] for f in data["findings"]}
+    assert found["USM0001"] is None and found["USM0002"] is None  # still counting
+    assert result.exit_code == 1 and data["maturity"]["complete"] is False

@@ -152,9 +152,9 @@ def test_the_samples_report_renders_in_chromium_with_the_verdict_first(tmp_path,
     assert (width, height) == (1280, 2000)
     assert values > 100, "the screenshot is (nearly) one colour: the page did not render"
     text = dom(tmp_path, page)
-    assert "Maturity ceiling 2" in text and "system-driven" in text
+    assert "Maturity ceiling at most 2" in text and "system-driven" in text and "not determined" in text
     assert "Incomplete" in text and "sample_processes/violations/syntax-errors/empty.yaml" in text
-    assert text.index("Maturity ceiling 2") < text.index("Capability lens") < text.index("Value lens")
+    assert text.index("Maturity ceiling at most 2") < text.index("Capability lens") < text.index("Value lens")
     assert "<svg" in text and "<script" not in text.lower()
 
 
@@ -310,7 +310,10 @@ def test_a_baseline_moves_its_findings_to_the_suppressed_list(tmp_path, monkeypa
     made = CliRunner().invoke(cli, ["baseline", "create", "--no-config", ".", "-o", ".baseline.json"])
     assert made.exit_code == 0, made.output
     done = run_report(".", "--baseline", ".baseline.json", "-f", "markdown")
-    assert done.exit_code == 0 and "## Maturity ceiling 5 — business-driven" in done.output
+    # the accepted finding never disappears from the verdict: the design's ceiling leads, never a bare 5
+    assert done.exit_code == 0 and "## The design allows 3 — service-driven (ceiling 5 with accepted findings)" \
+        in done.output
+    assert "The counting ceiling is 5, but with 1 accepted finding; the design allows 3" in done.output
     assert "| USM0201 noun-title (error) | `calls.yaml:3:39` |" in done.output and "| baseline |" in done.output
 
 
@@ -362,8 +365,8 @@ def test_the_markdown_report_gives_the_same_verdict(monkeypatch):
     monkeypatch.chdir(REPO)
     report = data_for("sample_processes")
     markdown, html = render(report, "markdown"), render(report, "html")
-    assert "## Maturity ceiling 2 — system-driven" in markdown
-    assert "Maturity ceiling 2 &mdash; system-driven" in html
+    assert "## Maturity ceiling at most 2 — system-driven (not determined)" in markdown
+    assert "Maturity ceiling at most 2 &mdash; system-driven (not determined)" in html
     assert report.verdict.lead in markdown and report.verdict.lead in html
     assert "Incomplete" in markdown
     assert re.search(r"\| 74 \| 11 \| 0 \| 0 \|", markdown)

@@ -162,7 +162,7 @@ def test_sarif_run_properties_hold_the_verdict(suppressed, catalog):
     properties = sarif(suppressed, catalog)["runs"][0]["properties"]
     assert properties == {
         "maturityCeiling": 3, "maturityLevel": "service-driven", "limitedBy": ["USM0401", "USM1004"],
-        "atRisk": ["USM0103"], "likelyCeiling": 3, "complete": False, "mapping": suppressed.mapping,
+        "atRisk": ["USM0103"], "likelyCeiling": 3, "designCeiling": 3, "accepted": 2, "complete": False, "mapping": suppressed.mapping,
     }
 
 
@@ -249,7 +249,7 @@ def test_github_emits_only_well_formed_workflow_commands(result, catalog):
     assert annotations[0] == ("::error file=report-input/broken.yaml,line=5,col=9,title=USM0001 yaml-syntax"
                               "::YAML syntax error: mapping values are not allowed in this context")
     assert "100%25 sure: yes" in annotations[1]
-    assert lines[-1].startswith("::notice title=usm-rules maturity ceiling::Maturity ceiling 3 (service-driven)")
+    assert lines[-1].startswith("::notice title=usm-rules maturity ceiling::Maturity ceiling at most 3 (service-driven); not determined")
     assert "%0A" in lines[-1]
 
 
@@ -274,7 +274,7 @@ def cells(row: str) -> list[str]:
 def test_markdown_summary_structure(result, catalog):
     text = render("markdown", result, catalog)
     lines = text.splitlines()
-    assert lines[0] == "## usm-rules: maturity ceiling 3 of 5 (service-driven)"
+    assert lines[0] == "## usm-rules: maturity ceiling at most 3 of 5 (service-driven), not determined"
     assert ("Held at 3 by USM0401 condition-key (requirement 4, 1 finding), "
             "USM1004 no-informing (requirement 10, 1 finding).") in lines
     assert any(line.startswith("> **Result incomplete:** 1 file could not be fully read") for line in lines)

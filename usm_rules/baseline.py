@@ -32,7 +32,7 @@ def build(result: Result, tool: str, version: str) -> dict:
     """The baseline document for a result: every counting finding, sorted, no line numbers."""
     entries = sorted(
         ({"fingerprint": f.fingerprint, "rule": f.rule, "subject": f.subject or f.file, "message": f.message}
-         for f in result.active),
+         for f in result.active if f.acceptable),
         key=lambda e: (e["rule"], e["subject"], e["fingerprint"], e["message"]),
     )
     return {"version": VERSION, "tool": {"name": tool, "version": version}, "findings": entries}
@@ -58,7 +58,7 @@ def apply_baseline(findings: list[Finding], baseline: Baseline) -> tuple[list[Fi
     remaining = Counter(baseline.counts)
     result = []
     for finding in findings:
-        if finding.counts and remaining[finding.fingerprint] > 0:
+        if finding.counts and finding.acceptable and remaining[finding.fingerprint] > 0:
             remaining[finding.fingerprint] -= 1
             finding = dataclasses.replace(finding, suppressed=Suppression("baseline", f"accepted in {baseline.path}"))
         result.append(finding)

@@ -21,7 +21,10 @@ def maturity(findings: list[Finding], processes: list[str]) -> Maturity:
     listed as "at risk", and the *likely* ceiling is the one they would set if confirmed.
     A process's own ceiling comes from findings on its subject.
     """
-    findings = [f for f in findings if f.counts]
+    every = list(findings)
+    design, design_by = _lowest([f for f in every if f.severity is Severity.ERROR and f.ceiling is not None])
+    accepted = sum(1 for f in every if not f.counts)
+    findings = [f for f in every if f.counts]
     limiting = [f for f in findings if f.severity is Severity.ERROR and f.ceiling is not None]
     ceiling, limited_by = _lowest(limiting)
     per_process = []
@@ -35,7 +38,7 @@ def maturity(findings: list[Finding], processes: list[str]) -> Maturity:
     likely_processes = tuple((name, _lowest([f for f in limiting + warned if f.is_about(name)])[0])
                              for name in processes)
     return Maturity(ceiling, LEVELS[ceiling], limited_by, tuple(per_process), tuple(at_risk), likely, likely_by,
-                    len(warned), likely_processes)
+                    len(warned), likely_processes, design, design_by, accepted)
 
 
 def _lowest(findings: list[Finding]) -> tuple[int, tuple[Limiter, ...]]:

@@ -30,7 +30,7 @@ from .reporters import REPORTERS, Context, report
 from .ruledocs import page, text
 from .selection import SelectionError
 from .validation import ENVELOPE, KIND_SCHEMAS, schema_text
-from .verdict import level
+from .verdict import sentence
 from .version import __version__
 
 TOOL = "usm-rules"
@@ -236,8 +236,7 @@ def audit_report(request: Request, output: str | None, format_: str) -> None:
     with _open_output(output if to_file else None) as stream:
         stream.write(render_report(data, format_))
     if to_file:
-        click.echo(f"{TOOL}: report written to {output}: {level(result.maturity)}"
-                   f"{'' if result.complete else ', result incomplete'}", err=True)
+        click.echo(f"{TOOL}: report written to {output}: {sentence(result)}", err=True)
 
 
 @contextmanager

@@ -17,10 +17,11 @@ def failing(result: Result, fail_on: str = "error", min_maturity: int = 1) -> li
         if count:
             reasons.append(f"{count} finding(s) at or above {fail_on}")
     ceiling = result.maturity.ceiling
-    if min_maturity > 1 and not result.complete:
+    if not result.complete:  # an incomplete result always fails, whatever --fail-on says
         unread = sum(1 for f in result.files if f.status == "error")
-        reasons.append(f"--min-maturity {min_maturity} cannot be confirmed: the result is incomplete "
-                       f"({unread} file(s) could not be read or understood, or a rule crashed)")
+        reasons.append(f"the result is incomplete ({unread} file(s) could not be read or understood, or a "
+                       f"rule crashed): no ceiling can be determined"
+                       + (f" and --min-maturity {min_maturity} cannot be confirmed" if min_maturity > 1 else ""))
     elif ceiling < min_maturity:
         reasons.append(below(result.maturity, min_maturity))
     return reasons

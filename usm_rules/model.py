@@ -80,6 +80,12 @@ class Finding:
         """Whether the finding fails gates and lowers ceilings (suppressed ones do not)."""
         return self.suppressed is None
 
+    @property
+    def acceptable(self) -> bool:
+        """Whether a baseline, a waiver or a suppression may accept it: never an unreadable,
+        unparsable or schema-invalid input (a requirement-0 error), whose checks never ran."""
+        return not (self.requirement == 0 and self.severity is Severity.ERROR)
+
     def to_dict(self) -> dict:
         return {
             "rule": self.rule,
@@ -145,6 +151,9 @@ class Maturity:
     likely_by: tuple[Limiter, ...] = ()  # the warnings (and errors) that set it
     warnings: int = 0  # counting warnings that carry a ceiling
     likely_processes: tuple[tuple[str, int], ...] = ()
+    design: int = 5  # the same over every error finding, accepted ones included: what the design allows
+    design_by: tuple[Limiter, ...] = ()
+    accepted: int = 0  # findings accepted by a baseline, a waiver or a suppression
 
 
 @dataclass(frozen=True)

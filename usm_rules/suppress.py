@@ -94,7 +94,7 @@ def apply_directives(findings: list[Finding], directives: Iterable[Directive],
     used: set[int] = set()
     for finding in findings:
         for directive, rules in by_file.get(finding.file, ()):
-            if finding.counts and directive.covers(finding, rules):
+            if finding.counts and finding.acceptable and directive.covers(finding, rules):
                 used.add(id(directive))
                 kind = "file" if directive.scope == "file" else "inline"
                 accepted = Suppression(kind, directive.reason or "(no reason given)")
@@ -122,7 +122,8 @@ def apply_waivers(findings: list[Finding], waivers: Iterable[Waiver], config_fil
     result = []
     for finding in findings:
         for waiver, rules, used in active:
-            if finding.counts and finding.rule in rules and fnmatchcase(finding.subject, waiver.subject):
+            if finding.counts and finding.acceptable and finding.rule in rules and \
+                    fnmatchcase(finding.subject, waiver.subject):
                 used[0] = True
                 finding = dataclasses.replace(finding, suppressed=Suppression(
                     "waiver", waiver.reason, waiver.approver, waiver.expires.isoformat()))

@@ -30,11 +30,40 @@ def holders(limits: tuple[Limiter, ...], names: bool = False, counts: bool = Fal
     return ", ".join(one(limit) for limit in limits)
 
 
+def unread(result: Result) -> int:
+    return sum(1 for f in result.files if f.status == "error")
+
+
+def undetermined(result: Result) -> str:
+    """Why an incomplete result has no ceiling: ``not determined: 4 files could not be read``."""
+    count = unread(result)
+    why = f"{plural(count, 'file')} could not be read or understood" if count else "a rule could not run"
+    return f"not determined: {why}"
+
+
+def accepted(maturity: Maturity) -> str:
+    """``with 83 accepted findings; the design allows 2 (system-driven), held by ...``."""
+    return (f"with {plural(maturity.accepted, 'accepted finding')}; the design allows {maturity.design} "
+            f"({LEVELS[maturity.design]}), held by {holders(maturity.design_by)}")
+
+
 def sentence(result: Result) -> str:
-    """The one-line verdict: ceiling, level, holders, what is at risk, the mapping in force."""
+    """The one-line verdict: ceiling, level, holders, what is at risk, the mapping in force.
+
+    An incomplete result never states a bare ceiling ("at most 2; not determined: ..."), and
+    findings accepted by a baseline, a waiver or a suppression never hide what the design allows.
+    """
     m = result.maturity
-    text = level(m).capitalize()
-    text += f", held by {holders(m.limited_by)}" if m.limited_by else f": {NOT_LIMITING}"
+    if not result.complete:
+        text = f"Maturity ceiling at most {m.ceiling} ({m.level}); {undetermined(result)}"
+        if m.limited_by:
+            text += f"; held by {holders(m.limited_by)}"
+    else:
+        text = level(m).capitalize()
+        if m.design < m.ceiling:
+            text += f" {accepted(m)}"
+        else:
+            text += f", held by {holders(m.limited_by)}" if m.limited_by else f": {NOT_LIMITING}"
     if m.at_risk:
         text += f"; at risk: {', '.join(m.at_risk)}"
     if m.likely < m.ceiling:
@@ -51,8 +80,10 @@ def likely(maturity: Maturity) -> str:
 
 
 def heading(result: Result) -> str:
-    """``maturity ceiling 2 of 5 (system-driven)``, for a title."""
+    """``maturity ceiling 2 of 5 (system-driven)``, for a title (``at most`` when incomplete)."""
     m = result.maturity
+    if not result.complete:
+        return f"maturity ceiling at most {m.ceiling} of {TOP} ({m.level}), not determined"
     return f"maturity ceiling {m.ceiling} of {TOP} ({m.level})"
 
 

@@ -12,9 +12,10 @@ import os
 from collections.abc import Mapping
 
 from ..catalog import Catalog
+from ..ceiling import LEVELS
 from ..model import Finding, Result, Severity
 from ..requirements import REQUIREMENTS
-from ..verdict import likely
+from ..verdict import accepted, likely
 from ..version import __version__
 from .capability import concerns, matrix, overall, processes
 from .data import InputFile, MappingRow, Provenance, Ref, ReportData, Verdict
@@ -75,6 +76,9 @@ def _verdict(result: Result, refs: dict[Finding, Ref]) -> Verdict:
         errors=result.count(Severity.ERROR), warnings=result.count(Severity.WARNING),
         infos=result.count(Severity.INFO), suppressed=result.suppressed, at_risk=m.at_risk,
         likely=likely(m).capitalize() + "." if m.likely < m.ceiling else "",
+        design=m.design, design_level=LEVELS[m.design],
+        accepted=(f"The counting ceiling is {m.ceiling}, but {accepted(m)}. The accepted findings are listed "
+                  "under Suppressed, with who accepted them and why.") if m.design < m.ceiling else "",
         complete=result.complete, unreadable=tuple(f.path for f in result.files if f.status == "error"),
         files=len(result.files), documents=result.documents, processes=len(processes(result)),
     )

@@ -62,6 +62,9 @@ class Verdict:
     suppressed: int
     at_risk: tuple[str, ...]
     likely: str  # "Likely ceiling 3 ... if the 11 warnings are confirmed", "" when not below the ceiling
+    design: int  # what the design allows, accepted findings included
+    design_level: str
+    accepted: str  # "With 83 accepted findings the design allows 2 ...", "" when they hide nothing
     complete: bool
     unreadable: tuple[str, ...]
     files: int

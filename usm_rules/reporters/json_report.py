@@ -53,12 +53,16 @@ def maturity_block(result: Result) -> dict:
     m = result.maturity
     return {
         "ceiling": m.ceiling,
+        "design": m.design,
         "likely": m.likely,
         "level": m.level,
+        "complete": result.complete,
+        "accepted": m.accepted,
         "mapping": result.mapping,
         "limitedBy": _limits(m.limited_by),
         "atRisk": list(m.at_risk),
         "likelyBy": _limits(m.likely_by) if m.likely < m.ceiling else [],
+        "designBy": _limits(m.design_by) if m.design < m.ceiling else [],
         "processes": [
             {"name": name, "ceiling": ceiling, "likely": likely, "level": LEVELS[ceiling], "limitedBy": _limits(limits)}
             for (name, ceiling, limits), (_, likely) in zip(m.processes, m.likely_processes, strict=True)

@@ -98,6 +98,8 @@ def properties(result: Result) -> ET.Element:
     element = ET.Element("properties")
     values = {
         "maturityCeiling": str(m.ceiling),
+        "designCeiling": str(m.design),
+        "accepted": str(m.accepted),
         "maturityLevel": m.level,
         "limitedBy": ",".join(limiter.rule for limiter in m.limited_by),
         "complete": str(result.complete).lower(),

@@ -38,6 +38,10 @@ def verdict(tool: str, result: Result) -> str:
         lines.append(f"Held at {m.ceiling} by {escape(holders(m.limited_by, names=True, counts=True))}.")
     else:
         lines.append("The process design does not limit maturity.")
+    if m.design < m.ceiling:
+        lines += ["", f"**The design allows {m.design}** ({LEVELS[m.design]}): "
+                      f"{plural(m.accepted, 'accepted finding')} (baseline, waivers, suppressions) hold it there: "
+                      f"{escape(holders(m.design_by, names=True, counts=True))}."]
     if m.at_risk:
         lines += ["", f"At risk (warnings): {', '.join(m.at_risk)}."]
     if m.likely < m.ceiling:

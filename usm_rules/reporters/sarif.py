@@ -126,6 +126,8 @@ def run_properties(result: Result) -> dict:
         "limitedBy": [limiter.rule for limiter in m.limited_by],
         "atRisk": list(m.at_risk),
         "likelyCeiling": m.likely,
+        "designCeiling": m.design,
+        "accepted": m.accepted,
         "complete": result.complete,
         "mapping": result.mapping,
     }
