@@ -79,9 +79,18 @@ def test_suppression_on_the_line_above_by_rule_name(tree):
 
 
 def test_file_wide_suppression(tree):
-    tree({"model.yaml": MODEL, "recover.yaml": "# usm-rules: disable-file=R1 -- legacy file\n" + PERFORMER})
+    tree({"model.yaml": MODEL, "recover.yaml": "# usm-rules: disable-file=USM0101 -- legacy file\n" + PERFORMER})
     [finding] = check().findings
     assert finding.suppressed.kind == "file"
+
+
+def test_a_whole_requirement_for_a_whole_file_needs_a_waiver(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": "# usm-rules: disable-file=R1,USM0404 -- legacy file\n" + PERFORMER})
+    found = {(f.rule, f.line, f.counts) for f in check().findings}
+    assert ("USM0016", 1, True) in found and ("USM0101", 15, True) in found  # refused: still counting
+    result = cli_run("check", ".")
+    assert result.exit_code == 1 and "refused: accepting a whole requirement for a whole file needs a waiver" \
+        in result.stdout
 
 
 def test_suppression_without_reason_and_unused_suppression_are_reported(tree):

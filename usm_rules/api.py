@@ -174,7 +174,7 @@ def _suppress(findings: list[Finding], inputs: tuple[Input, ...], catalog: Catal
     """Inline suppressions, then waivers, then the baseline: after the rules, in one place."""
     make = Findings(catalog.rules)
     directives = [d for item in inputs for d in item.directives]
-    findings = apply_directives(findings, directives, catalog.expand, make, selection.keeps)
+    findings = apply_directives(findings, directives, catalog.expand, make, selection.keeps, catalog.is_requirement)
     if config.waivers:
         shown = display_path(config.path or "")
         findings = apply_waivers(findings, config.waivers, shown, today, catalog.expand, make)

@@ -96,6 +96,10 @@ class Catalog:
             return {r.id for r in self if r.requirement == int(number.group(1))}
         return None
 
+    def is_requirement(self, handle: str) -> bool:
+        """Whether a handle names a whole requirement (R1), not a rule."""
+        return self.find(handle.strip()) is None and _REQUIREMENT.match(handle.strip()) is not None
+
     def overridden(self, severity: dict[str, str], ceilings: dict[str, int]) -> Catalog:
         """The catalogue with severities and ceilings replaced; raises KeyError on unknown handles."""
         rules = dict(self.rules)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from .config import Waiver
-from .findings import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, Findings
+from .findings import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, WHOLE_REQUIREMENT, Findings
 from .model import Finding, Suppression
 
 _DIRECTIVE = re.compile(
@@ -69,11 +69,14 @@ def scan(file: str, text: str, strings: Iterable[tuple[tuple[int, int], tuple[in
 
 def apply_directives(findings: list[Finding], directives: Iterable[Directive],
                      expand: Callable[[str], set[str] | None], meta: Findings,
-                     active: Callable[[str], bool] = lambda rule: True) -> list[Finding]:
+                     active: Callable[[str], bool] = lambda rule: True,
+                     requirement: Callable[[str], bool] = lambda handle: False) -> list[Finding]:
     """Findings with inline and file-wide suppressions applied, plus findings about the comments.
 
     A suppression is called unused only if one of its rules ran (``active``): with
-    ``--ignore USM0101`` a ``disable=USM0101`` comment is not known to be useless.
+    ``--ignore USM0101`` a ``disable=USM0101`` comment is not known to be useless. A file-wide
+    suppression of a whole requirement (``disable-file=R1``) is refused: accepting a whole
+    requirement for a whole file needs a waiver, with an approver and an expiry.
     """
     by_file: dict[str, list[tuple[Directive, set[str]]]] = {}
     reported: list[Finding] = []
@@ -81,7 +84,12 @@ def apply_directives(findings: list[Finding], directives: Iterable[Directive],
         rules: set[str] = set()
         for handle in directive.handles:
             ids = expand(handle)
-            if ids is None:
+            if directive.scope == "file" and requirement(handle):
+                reported.append(meta.make(WHOLE_REQUIREMENT, directive.file, directive.line, directive.column,
+                                          f"file-wide suppression of requirement '{handle}' refused: accepting a "
+                                          "whole requirement for a whole file needs a waiver in .usm-rules.yaml, "
+                                          "with an approver and an expiry"))
+            elif ids is None:
                 reported.append(meta.make(UNUSED_SUPPRESSION, directive.file, directive.line, directive.column,
                                      f"suppression names '{handle}', which is no rule: it suppresses nothing"))
             else:
