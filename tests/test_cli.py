@@ -240,3 +240,16 @@ def test_exclude_skips_files_and_folders(folder, tmp_path):
         result = run("check", "--format", "json", "--exclude", pattern, "--exclude", "sub/drafts", ".")
         assert "drafts/x.yaml" not in [f["path"] for f in json.loads(result.stdout)["files"]], pattern
         assert "sub/drafts/y.yaml" not in [f["path"] for f in json.loads(result.stdout)["files"]], pattern
+
+
+@pytest.mark.parametrize(("files", "paths", "says"), [
+    ({}, ["."], "nothing to check: no usm documents under ."),
+    ({}, ["nope.yaml"], "nothing to check: no usm documents under nope.yaml (nope.yaml: no such file or directory)"),
+    ({"mkdocs.yml": "site_name: Docs\n"}, ["."], "(1 YAML file skipped: not usm documents (no apiVersion: usm/v1))"),
+])
+def test_nothing_to_check_is_a_usage_error(folder, files, paths, says):
+    folder(**files)
+    for command in (["check", "--min-maturity", "5"], ["baseline", "create", "-o", "b.json"], ["report", "-o", "r.html"]):
+        result = run(*command, *paths)
+        assert result.exit_code == 2 and result.stderr.startswith(f"usm-rules: error: ") and says in result.stderr
+        assert "Maturity ceiling" not in result.output

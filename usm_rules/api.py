@@ -184,6 +184,8 @@ def _suppress(findings: list[Finding], inputs: tuple[Input, ...], catalog: Catal
 
 
 def _outcome(item: Input, catalog: Catalog) -> FileOutcome:
+    if item.skipped:
+        return FileOutcome(item.path, "skipped", 0)
     failed = any(catalog[p.rule].incomplete for p in item.problems)
     return FileOutcome(item.path, "error" if failed else "checked", item.document_count)
 

@@ -23,6 +23,7 @@ from .baseline import BaselineError, build, load_baseline
 from .catalog import CatalogError, load_catalog
 from .config import Config, ConfigError, find_config, load_config
 from .gate import FAIL_ON, failing
+from .model import Result
 from .report import FORMATS as REPORT_FORMATS
 from .report import ReportError, build_report
 from .report import render as render_report
@@ -123,6 +124,7 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
     """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
     with _usage_errors():
         catalog, result = run(request)
+    _something_to_check(result, request.paths)
     with _open_output(output) as stream, _usage_errors():
         report(REPORTERS[format_](stream, Context(TOOL, __version__, catalog)), result)
     config = request.config
@@ -144,10 +146,26 @@ def baseline_create(request: Request, output: str) -> None:
     """Write every finding that counts today into a baseline file."""
     with _usage_errors():
         _, result = run(request)
+    _something_to_check(result, request.paths)
     with _open_output(output) as stream:
         json.dump(build(result, TOOL, __version__), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
     click.echo(f"{TOOL}: baseline of {len(result.active)} finding(s) written to {output}", err=True)
+
+
+def _something_to_check(result: Result, paths: tuple[str, ...]) -> None:
+    """Nothing to check is a usage error (exit 2), as linters say "no files matched": never a
+    verdict about nothing. Nothing means: no file that exists and holds usm documents."""
+    if any(not item.skipped and not item.missing for item in result.inputs):
+        return
+    skipped = sum(1 for item in result.inputs if item.skipped)
+    missing = [item.path for item in result.inputs if item.missing]
+    why = "; ".join(filter(None, [
+        f"{', '.join(missing)}: no such file or directory" if missing else "",
+        f"{skipped} YAML file{'s' if skipped != 1 else ''} skipped: not usm documents (no apiVersion: usm/v1)"
+        if skipped else "",
+    ]))
+    raise UsageProblem(f"nothing to check: no usm documents under {' '.join(paths)}" + (f" ({why})" if why else ""))
 
 
 def _config(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> Config:
@@ -228,6 +246,7 @@ def audit_report(request: Request, output: str | None, format_: str) -> None:
         raise UsageProblem("report --format html needs -o FILE (or -o - for standard output)")
     with _usage_errors():
         catalog, result = run(request)
+    _something_to_check(result, request.paths)
     try:
         data = build_report(result, catalog, tool=TOOL, version=__version__)
     except ReportError as error:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STDIN = "-"
+MISSING = "no such file or directory"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _expand(given: str) -> list[Source]:
         return [Source(display_path(path), path)]
     if path.is_symlink():
         return [Source(display_path(path), path, "broken symbolic link")]
-    return [Source(display_path(path), path, "no such file or directory")]
+    return [Source(display_path(path), path, MISSING)]
 
 
 def _walk(root: Path) -> list[Source]:

@@ -13,11 +13,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from .discovery import Source, read_source
-from .findings import UNREADABLE, Problem
+from .discovery import MISSING, Source, read_source
+from .findings import ENCODING, NOT_A_MAPPING, UNREADABLE, YAML_SYNTAX, Problem
 from .loader import Document, load_bytes
 from .suppress import Directive, scan
 from .validation import validate_document
+
+# problems after which nobody can tell whether the file holds usm documents: never skipped
+UNDECIDABLE = frozenset({YAML_SYNTAX, ENCODING})
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Input:
     problems: tuple[Problem, ...]
     directives: tuple[Directive, ...]
     declares: tuple[Declaration, ...]
+    skipped: bool = False  # YAML, but no usm document: another tool's file, read no further
+    missing: bool = False  # a given path that does not exist
 
     @property
     def document_count(self) -> int:
@@ -53,8 +58,12 @@ def read_input(source: Source, stdin: bytes | None = None) -> Input:
     raw = read_source(source, stdin)
     if isinstance(raw, str):
         problem = Problem(UNREADABLE, f"cannot read file: {raw}", 1, 1)
-        return Input(source.display, "", (), (), (), (problem,), (), ())
+        return Input(source.display, "", (), (), (), (problem,), (), (), missing=raw == MISSING)
     loaded = load_bytes(source.display, raw)
+    some = loaded.documents or any(p.rule == NOT_A_MAPPING for p in loaded.problems)
+    if some and not any(is_usm(d.data) for d in loaded.documents) and not any(
+            p.rule in UNDECIDABLE for p in loaded.problems):
+        return Input(source.display, hashlib.sha256(raw).hexdigest(), (), (), (), (), (), (), skipped=True)
     directives = scan(source.display, loaded.text, loaded.strings) if loaded.text is not None else []
     valid: list[Document] = []
     invalid: list[Document] = []
@@ -70,6 +79,12 @@ def read_input(source: Source, stdin: bytes | None = None) -> Input:
         documents=tuple(valid), invalid=tuple(invalid), problems=tuple(problems),
         directives=tuple(directives), declares=declares,
     )
+
+
+def is_usm(data: Any) -> bool:
+    """Whether a document is a usm document: a value of the ``usm/`` family at its top, under
+    ``apiVersion`` or under a mistyped key (that typo is then the schema's finding)."""
+    return isinstance(data, dict) and any(isinstance(v, str) and v.startswith("usm/") for v in data.values())
 
 
 def _declaration(document: Document) -> Declaration | None:

@@ -52,6 +52,9 @@ def verdict(tool: str, result: Result) -> str:
               f"({plural(result.documents, 'document')}, {plural(len(result.processes), 'process', 'processes')})")
     if result.suppressed:
         counts += f"; {plural(result.suppressed, 'suppressed finding')} not counted"
+    skipped = sum(1 for f in result.files if f.status == "skipped")
+    if skipped:
+        counts += f"; {plural(skipped, 'file')} skipped: not usm documents"
     if result.fixed:
         counts += f"; {plural(len(result.fixed), 'baseline entry', 'baseline entries')} no longer found"
     lines += ["", f"**{counts}**"]

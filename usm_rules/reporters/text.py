@@ -34,6 +34,9 @@ def summary_line(result: Result) -> str:
             f"({plural(result.documents, 'document')}, {plural(len(result.processes), 'process', 'processes')})")
     if result.suppressed:
         text += f"; {result.suppressed} suppressed"
+    skipped = sum(1 for f in result.files if f.status == "skipped")
+    if skipped:
+        text += f"; {plural(skipped, 'file')} skipped: not usm documents"
     if unread:
         text += f"; {plural(unread, 'file')} could not be fully read: result incomplete"
     if result.fixed:
