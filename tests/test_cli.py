@@ -253,3 +253,11 @@ def test_nothing_to_check_is_a_usage_error(folder, files, paths, says):
         result = run(*command, *paths)
         assert result.exit_code == 2 and result.stderr.startswith(f"usm-rules: error: ") and says in result.stderr
         assert "Maturity ceiling" not in result.output
+
+
+def test_a_mistyped_rule_gets_the_nearest_name(folder):
+    folder(**{"model.yaml": CLEAN})
+    selected = run("check", "--select", "who-how", ".")
+    assert selected.exit_code == 2 and "did you mean 'who-how-key'?" in selected.stderr
+    explained = run("explain", "noun-titel")
+    assert explained.exit_code == 2 and "did you mean 'noun-title'?" in explained.stderr

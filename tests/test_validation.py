@@ -110,3 +110,17 @@ def test_other_yaml_is_skipped_visibly_and_never_makes_the_result_incomplete(tre
         "broken.yml": "error", "list.yaml": "skipped", "mkdocs.yml": "skipped", "typo.yaml": "error"}
     assert {f.file for f in result.findings} == {"broken.yml", "typo.yaml"}  # no tag warning from mkdocs.yml
     assert any("apiVerison" in f.message for f in result.findings if f.file == "typo.yaml")
+
+
+def test_one_typo_one_finding_with_the_nearest_spelling(tree):
+    model = "apiVersion: usm/v1\nkind: ProcessModel\nmetadata: {name: usm}\nspec:\n  managementSystem: X\n" \
+            "  processes: [recover]\n  forks: []\n"
+    process = "apiVersion: usm/v1\nkind: Proces\nmetadata: {name: recover}\nspec:\n  model: usm\n"
+    tree({"model.yaml": model, "recover.yaml": process})
+    [finding] = check().findings  # the model's reference to 'recover' does not cascade
+    assert (finding.file, finding.line, finding.rule) == ("recover.yaml", 2, "USM0006")
+    assert finding.message.endswith("did you mean 'Process'?")
+    tree({"recover.yaml": process.replace("Proces\n", "Process\n") + "  purpsoe: Restore\n"})
+    typo = [f for f in check().findings if f.rule == "USM0006"]
+    assert [(f.line, f.message.split(" (allowed")[0]) for f in typo] == [
+        (6, "spec: unknown key 'purpsoe'; did you mean 'purpose'?")]

@@ -96,6 +96,10 @@ class Catalog:
             return {r.id for r in self if r.requirement == int(number.group(1))}
         return None
 
+    def handles(self) -> list[str]:
+        """Every id, name and alias that selects a rule."""
+        return list(self._names)
+
     def is_requirement(self, handle: str) -> bool:
         """Whether a handle names a whole requirement (R1), not a rule."""
         return self.find(handle.strip()) is None and _REQUIREMENT.match(handle.strip()) is not None

@@ -30,6 +30,7 @@ from .report import render as render_report
 from .reporters import REPORTERS, Context, report
 from .ruledocs import page, text
 from .selection import SelectionError
+from .spelling import suggestion
 from .validation import ENVELOPE, KIND_SCHEMAS, schema_text
 from .verdict import sentence
 from .version import __version__
@@ -215,7 +216,7 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
         catalog = load_catalog(rule_dirs)
     found = catalog.find(rule)
     if found is None:
-        raise UsageProblem(f"unknown rule '{rule}'; `{TOOL} rules` lists them")
+        raise UsageProblem(f"unknown rule '{rule}'{suggestion(rule, catalog.handles())}; `{TOOL} rules` lists them")
     click.echo(text(page(found)))
 
 

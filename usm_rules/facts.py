@@ -14,6 +14,7 @@ from typing import Any
 from . import predicates as p
 from .lexicon import activity_keys
 from .loader import Document
+from .spelling import nearest
 from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 
 Position = tuple[int, int]
@@ -68,6 +69,8 @@ class FactBuilder:
         data = document.data
         metadata, spec = data.get("metadata"), data.get("spec")
         kind = data.get("kind")
+        if isinstance(kind, str) and kind not in KINDS:
+            kind = nearest(kind, KINDS) or kind  # a mistyped kind still declares its name: no cascade
         name = metadata.get("name") if isinstance(metadata, dict) else None
         if not isinstance(kind, str) or not isinstance(name, str):
             return
@@ -297,6 +300,7 @@ def _routine(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
                "accountable": accountable}, (*base, "activity"), raci=("key", *base, "raci"))
 
 
+KINDS = ("ProcessModel", "Process", "Practice", "Project", "Procedure", "WorkInstruction")
 _BUILDERS = {
     "ProcessModel": _model,
     "Process": _process,

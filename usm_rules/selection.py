@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .catalog import Catalog
 from .model import Severity
+from .spelling import suggestion
 
 
 class SelectionError(ValueError):
@@ -33,8 +34,9 @@ class Selection:
             if ids is not None:
                 chosen |= ids
             else:
+                near = suggestion(entry, self._catalog.handles())
                 raise SelectionError(
-                    f"{option}: '{entry}' is neither a rule id or name nor a requirement (R0-R10); "
+                    f"{option}: '{entry}' is neither a rule id or name nor a requirement (R0-R10){near}; "
                     "see `usm-rules rules`"
                 )
         return chosen

@@ -18,6 +18,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from .findings import SCHEMA, Problem
 from .loader import Document
 from .resources import shipped
+from .spelling import suggestion
 
 ENVELOPE = "usm-v1.schema.json"
 KIND_SCHEMAS = {
@@ -115,10 +116,9 @@ def _explain(error: ValidationError) -> list[tuple[tuple, tuple | None, str]]:
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         schema = error.schema if isinstance(error.schema, dict) else {}
         allowed = set(schema.get("properties", {}))
-        return [
-            (path, (key,), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
-            for key in error.instance if key not in allowed
-        ]
+        listed = ", ".join(sorted(allowed))
+        return [(path, (key,), f"unknown key '{key}'{suggestion(str(key), allowed)} (allowed: {listed})")
+                for key in error.instance if key not in allowed]
     if error.validator == "required":
         return [(path, (), error.message)]
     return [(path, None, _message(error))]
@@ -127,7 +127,8 @@ def _explain(error: ValidationError) -> list[tuple[tuple, tuple | None, str]]:
 def _message(error: ValidationError) -> str:
     if error.validator == "enum":
         values = error.validator_value if isinstance(error.validator_value, list) else []
-        return f"{_short(error.instance)} is not one of {', '.join(map(str, values))}"
+        near = suggestion(str(error.instance), map(str, values)) if isinstance(error.instance, str) else ""
+        return f"{_short(error.instance)} is not one of {', '.join(map(str, values))}{near}"
     if error.validator == "type":
         return f"{_short(error.instance)} is not of type {error.validator_value}"
     if error.validator == "pattern":
