@@ -29,6 +29,7 @@ def test_wheel_ships_rules_and_schemas_inside_the_package(wheel):
     schemas = {p.name for p in (REPO / "schemas").glob("*.json")}
     assert {n.split("/")[-1] for n in names if n.startswith("usm_rules/rules/")} == rules
     assert {n.split("/")[-1] for n in names if n.startswith("usm_rules/schemas/")} == schemas
+    assert "usm_rules/docs/rules/USM0101.md" in names  # SARIF's helpUri points at it
     lexicons = {p.name for p in (REPO / "lexicons").glob("*.yaml")}
     assert {n.split("/")[-1] for n in names if n.startswith("usm_rules/lexicons/")} == lexicons >= {"en.yaml", "nl.yaml"}
     metadata = next(n for n in names if n.endswith("METADATA"))

@@ -27,6 +27,8 @@ from usm_rules.reporters.github import escape_data, escape_property
 from usm_rules.reporters.json_report import requirement_rows
 from usm_rules.reporters.markdown import escape
 from usm_rules.reporters.sarif import artifact_location
+from usm_rules.reporters.text import finding_line
+from usm_rules.resources import shipped
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -66,10 +68,11 @@ def suppressed(result):
     return dataclasses.replace(result, findings=findings, maturity=maturity(list(findings), list(result.processes)))
 
 
-def render(name: str, result, catalog) -> str:
+def render(name: str, result, catalog, fail_on: str = "error", min_maturity: int = 1) -> str:
     stream = io.StringIO()
     with working_folder(FIXTURES):
-        report(REPORTERS[name](stream, Context("usm-rules", usm_rules.__version__, catalog)), result)
+        context = Context("usm-rules", usm_rules.__version__, catalog, fail_on, min_maturity)
+        report(REPORTERS[name](stream, context), result)
     return stream.getvalue()
 
 
@@ -140,6 +143,7 @@ def test_sarif_rules_describe_the_catalogue_entries(result, catalog):
     assert rules["USM0401"] == {
         "id": "USM0401",
         "name": "condition-key",
+        "helpUri": (shipped("docs") / "rules" / "USM0401.md").resolve().as_uri(),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.rationale},
         "help": {"text": rule.remediation, "markdown": rules["USM0401"]["help"]["markdown"]},
@@ -177,28 +181,40 @@ def test_sarif_locations_relative_inside_the_working_folder_absolute_outside(tmp
 # --- junit ----------------------------------------------------------------------------------
 
 
-def test_junit_has_one_case_per_file_and_right_counts(result, catalog):
+def test_junit_has_one_case_per_file_and_one_for_the_gate_and_counts_add_up(result, catalog):
     root = ET.fromstring(render("junit", result, catalog))
     [suite] = root.findall("testsuite")
     cases = suite.findall("testcase")
-    assert [c.get("name") for c in cases] == [f.path for f in result.files]
+    assert [c.get("name") for c in cases] == [*(f.path for f in result.files), "maturity gate"]
     assert {c.get("classname") for c in cases} == {"usm-rules"}
-    failing = [f for f in result.active if f.severity is not Severity.INFO and f.rule != "USM0001"]
-    counts = {"tests": len(result.files), "failures": len(failing), "errors": 1, "skipped": 0}
+    counts = {"tests": len(result.files) + 1, "failures": 2, "errors": 1, "skipped": 0}  # recover + the gate
     for element in (root, suite):
         assert {k: int(element.get(k)) for k in counts} == counts
-    assert counts["failures"] == len(suite.findall("testcase/failure"))
-    assert counts["errors"] == len(suite.findall("testcase/error"))
+    assert counts["failures"] == len(suite.findall("testcase/failure")) <= counts["tests"]
     by_name = {c.get("name"): c for c in cases}
     [error] = by_name["report-input/broken.yaml"]
     assert (error.tag, error.get("type")) == ("error", "USM0001")
     assert len(by_name["report-input/model.yaml"]) == 0
     recover = by_name["report-input/recover.yaml"]
-    assert [(f.tag, f.get("type")) for f in recover] == [("failure", f.rule) for f in failing]
-    first = recover.find("failure")
-    assert "\n" not in first.get("message") and "<b>urgent</b>" in first.get("message")
-    assert first.text.startswith("report-input/recover.yaml:17:13: warning USM0103 tool-in-text ")
+    [failure] = recover.findall("failure")  # only the errors fail the default gate (--fail-on error)
+    errors = [f for f in result.active if f.file.endswith("recover.yaml") and f.severity is Severity.ERROR]
+    assert failure.get("message") == f"{len(errors)} findings at or above error: USM0401, USM1004"
+    assert failure.text.splitlines() == [finding_line(f) for f in errors]
+    assert "warning USM0103" in recover.find("system-out").text  # a warning does not fail the gate
+    gate = by_name["maturity gate"].find("failure")  # the result is incomplete: the gate fails
+    assert gate is not None and gate.get("message").startswith("the result is incomplete")
     assert {p.get("name"): p.get("value") for p in suite.iter("property")}["maturityCeiling"] == "3"
+
+
+def test_junit_follows_fail_on_and_min_maturity(result, catalog):
+    complete = dataclasses.replace(result, complete=True, files=tuple(
+        dataclasses.replace(f, status="checked") for f in result.files))
+    warn = {c.get("name"): c for c in ET.fromstring(render("junit", complete, catalog, "warning", 4)).iter("testcase")}
+    [failure] = warn["report-input/recover.yaml"].findall("failure")
+    assert failure.get("message").startswith("4 findings at or above warning")
+    assert warn["maturity gate"].find("failure").get("message").startswith("maturity ceiling 3 is below --min-maturity 4")
+    never = {c.get("name"): c for c in ET.fromstring(render("junit", complete, catalog, "never", 1)).iter("testcase")}
+    assert all(case.find("failure") is None for case in never.values())  # passes with findings: no failure
 
 
 def test_junit_lists_suppressed_findings_with_their_reasons(suppressed, catalog):
@@ -207,7 +223,7 @@ def test_junit_lists_suppressed_findings_with_their_reasons(suppressed, catalog)
     assert operate.find("failure") is None and operate.find("skipped") is None
     assert f"[suppressed (inline): {REASON}]" in operate.find("system-out").text
     assert f"[suppressed (waiver): {WAIVED}]" in cases["report-input/recover.yaml"].find("system-out").text
-    assert "USM0404" not in [f.get("type") for f in cases["report-input/recover.yaml"].iter("failure")]
+    assert "USM0404" not in cases["report-input/recover.yaml"].find("failure").text
 
 
 def test_junit_parses_with_junitparser(suppressed, catalog):
@@ -216,22 +232,23 @@ def test_junit_parses_with_junitparser(suppressed, catalog):
     [suite] = list(xml)
     declared = (suite.tests, suite.failures, suite.errors, suite.skipped)
     suite.update_statistics()  # junitparser counts the elements itself
-    assert declared == (suite.tests, suite.failures, suite.errors, suite.skipped) == (4, 3, 1, 0)
+    assert declared == (suite.tests, suite.failures, suite.errors, suite.skipped) == (5, 2, 1, 0)
     results = {case.name: [(type(r).__name__, r.type) for r in case.result] for case in suite}
     assert results == {
         "report-input/broken.yaml": [("Error", "USM0001")],
         "report-input/model.yaml": [],
         "report-input/operate.yaml": [],
-        "report-input/recover.yaml": [("Failure", "USM0103"), ("Failure", "USM0401"), ("Failure", "USM1004")],
+        "report-input/recover.yaml": [("Failure", "usm-rules")],
+        "maturity gate": [("Failure", "usm-rules")],
     }
 
 
 def test_junit_survives_characters_xml_forbids_and_unread_files_without_findings(result, catalog):
     odd = dataclasses.replace(result, files=(FileOutcome("report-input/x.yaml", "error"),),
                               findings=(finding("bell \x07 and <tag> & \"quotes\"", Severity.WARNING),))
-    case = ET.fromstring(render("junit", odd, catalog)).find("testsuite/testcase")
-    assert [e.tag for e in case] == ["failure", "error"]  # a warning stays a failure; the file still errs
-    assert case.find("failure").get("message").endswith("bell \ufffd and <tag> & \"quotes\"")
+    case = ET.fromstring(render("junit", odd, catalog, "warning")).find("testsuite/testcase")
+    assert [e.tag for e in case] == ["failure", "error"]  # a warning fails --fail-on warning; the file still errs
+    assert case.find("failure").text.endswith("bell \ufffd and <tag> & \"quotes\"")
 
 
 # --- github ---------------------------------------------------------------------------------
@@ -316,6 +333,50 @@ def test_the_machine_formats_are_registered():
     assert all(cls.name == name and cls.description for name, cls in REPORTERS.items())
 
 
+# --- gitlab --------------------------------------------------------------------------------
+
+# The fields GitLab documents for a Code Quality report (docs.gitlab.com, "Code Quality":
+# implement a custom tool): an array of issues, each with these, severity one of five values.
+GITLAB_ISSUE = {
+    "type": "object",
+    "required": ["description", "check_name", "fingerprint", "severity", "location"],
+    "properties": {
+        "description": {"type": "string", "minLength": 1},
+        "check_name": {"type": "string", "minLength": 1},
+        "fingerprint": {"type": "string", "minLength": 1},
+        "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+        "location": {
+            "type": "object", "required": ["path", "lines"],
+            "properties": {"path": {"type": "string"},
+                           "lines": {"type": "object", "required": ["begin"],
+                                     "properties": {"begin": {"type": "integer", "minimum": 1}}}},
+        },
+    },
+}
+
+
+def test_gitlab_code_quality_has_the_documented_fields_and_counts_what_the_gate_counts(suppressed, catalog):
+    import jsonschema
+
+    issues = json.loads(render("gitlab", suppressed, catalog))
+    jsonschema.validate(issues, {"type": "array", "items": GITLAB_ISSUE})
+    assert len(issues) == len(suppressed.active)  # accepted findings are left out, as the gate does
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    by_rule = {i["check_name"]: i for i in issues}
+    assert by_rule["USM0001"]["location"] == {"path": "report-input/broken.yaml", "lines": {"begin": 5}}
+    assert {i["severity"] for i in issues} <= {"major", "minor", "critical", "info"}
+    assert by_rule["USM0103"]["severity"] == "minor" and by_rule["USM0401"]["severity"] == "major"
+
+
+def test_sarif_rules_link_to_their_docs(result, catalog):
+    driver = sarif(result, catalog)["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"].endswith("/docs/rules/README.md")
+    for rule in driver["rules"]:
+        if rule["id"] in catalog.rules:
+            assert rule["helpUri"].startswith("file://") and rule["helpUri"].endswith(f"/{rule['id']}.md")
+            assert Path(rule["helpUri"][len("file://"):]).is_file()
+
+
 def mask(text: str) -> str:
     """Hide what changes between machines and releases: the version, the working folder and
     the rule pack's hash (it changes with every rule edit; test_report checks its value)."""
@@ -324,6 +385,7 @@ def mask(text: str) -> str:
     digest = rule_hash(usm_rules.load_catalog())
     text = text.replace(digest, "RULEHASH").replace(digest[:12], "RULEHASH")
     text = text.replace(FIXTURES.as_uri(), "file:///WORKDIR").replace(str(FIXTURES), "WORKDIR")
+    text = text.replace(shipped("docs").resolve().as_uri(), "file:///DOCS")
     return re.sub(rf"(?<![\d.]){re.escape(usm_rules.__version__)}(?![\d.])", "VERSION", text)
 
 

@@ -126,10 +126,11 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
     with _usage_errors():
         catalog, result = run(request)
     _something_to_check(result, request.paths)
-    with _open_output(output) as stream, _usage_errors():
-        report(REPORTERS[format_](stream, Context(TOOL, __version__, catalog)), result)
     config = request.config
-    reasons = failing(result, fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1)
+    fail_on, min_maturity = fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1
+    with _open_output(output) as stream, _usage_errors():
+        report(REPORTERS[format_](stream, Context(TOOL, __version__, catalog, fail_on, min_maturity)), result)
+    reasons = failing(result, fail_on, min_maturity)
     for reason in reasons:
         click.echo(f"{TOOL}: fail: {reason}", err=True)
     sys.exit(EXIT_FAIL if reasons else EXIT_OK)

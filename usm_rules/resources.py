@@ -8,7 +8,8 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def shipped(folder: str) -> Path:
-    """``rules`` or ``schemas``: packaged beside the code in a wheel, top-level in the repo."""
+    """``rules``, ``schemas``, ``lexicons`` or ``docs``: packaged beside the code in a wheel,
+    top-level in the repo."""
     for candidate in (_PACKAGE / folder, _PACKAGE.parent / folder):
         if candidate.is_dir():
             return candidate

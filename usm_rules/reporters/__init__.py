@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import Context, Reporter, report
 from .github import GithubReporter
+from .gitlab import GitlabReporter
 from .html import HtmlReporter
 from .json_report import JsonReporter
 from .junit import JunitReporter
@@ -13,8 +14,8 @@ from .text import TextReporter
 
 REPORTERS: dict[str, type[Reporter]] = {
     cls.name: cls
-    for cls in (TextReporter, JsonReporter, SarifReporter, JunitReporter, GithubReporter, MarkdownReporter,
-                HtmlReporter)
+    for cls in (TextReporter, JsonReporter, SarifReporter, JunitReporter, GithubReporter, GitlabReporter,
+                MarkdownReporter, HtmlReporter)
 }
 
 __all__ = ["REPORTERS", "Context", "Reporter", "report"]

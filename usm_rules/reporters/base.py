@@ -16,6 +16,8 @@ class Context:
     tool: str
     version: str
     catalog: Catalog
+    fail_on: str = "error"  # the gate in force, for formats that state it (junit)
+    min_maturity: int = 1
 
 
 class Reporter:

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from ..catalog import Rule
 from ..model import Finding, Result, Severity
+from ..resources import shipped
 from .base import Reporter
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -36,7 +37,7 @@ class SarifReporter(Reporter):
     def document(self, result: Result) -> dict:
         rule_ids = sorted({f.rule for f in result.findings})
         index = {rule_id: number for number, rule_id in enumerate(rule_ids)}
-        driver = {"name": self.context.tool, "version": self.context.version,
+        driver = {"name": self.context.tool, "version": self.context.version, "informationUri": information_uri(),
                   "rules": [self.descriptor(rule_id, result) for rule_id in rule_ids]}
         return {
             "$schema": SCHEMA,
@@ -60,10 +61,22 @@ class SarifReporter(Reporter):
         return rule_descriptor(rule)
 
 
+def information_uri() -> str:
+    """The rule reference shipped with the tool (docs/rules/README.md), as a file URI."""
+    return (shipped("docs") / "rules" / "README.md").resolve().as_uri()
+
+
+def help_uri(rule: Rule) -> str:
+    """The rule's page in the shipped reference; a pack's rule points at its own rule file."""
+    page = shipped("docs") / "rules" / f"{rule.id}.md"
+    return (page if page.is_file() else Path(rule.source)).resolve().as_uri()
+
+
 def rule_descriptor(rule: Rule) -> dict:
     return {
         "id": rule.id,
         "name": rule.name,
+        "helpUri": help_uri(rule),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.rationale},
         "help": {"text": rule.remediation, "markdown": _help_markdown(rule)},
