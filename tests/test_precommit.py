@@ -35,7 +35,7 @@ RUN_TIMEOUT = 300
 
 # Announced in SPEC section 6 and being added: a command that uses them is skipped, with the
 # reason, until `usm-rules check --help` lists them.
-ANNOUNCED_FORMATS = {"sarif", "junit", "github", "markdown", "html"}
+ANNOUNCED_FORMATS = {"sarif", "junit", "github", "gitlab", "markdown", "html"}
 ANNOUNCED_OPTIONS = {"--baseline", "--config", "--no-config"}
 
 # git variables that point git at another repository (set when the suite runs inside a git hook)
@@ -69,6 +69,8 @@ def tool_env(tmp_path_factory) -> dict[str, str]:
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        # the example's local hook runs the usm-rules installed next to this Python
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
     }
     return env
 
@@ -124,10 +126,8 @@ def process_repo(tmp_path, tool_env, hook_repo) -> Path:
     (repo / "processes").mkdir(parents=True)
     for sample in sorted((SAMPLES / "reference").glob("*.yaml")):
         shutil.copy2(sample, repo / "processes" / sample.name)
-    yaml = YAML()
-    config = yaml.load(EXAMPLES / "pre-commit-config.yaml")
-    config["repos"][0]["repo"], config["repos"][0]["rev"] = str(hook_repo[0]), hook_repo[1]
-    yaml.dump(config, repo / ".pre-commit-config.yaml")
+    # the example as it is written: a local hook running the usm-rules of the environment
+    shutil.copy2(EXAMPLES / "pre-commit-config.yaml", repo / ".pre-commit-config.yaml")
     (repo / "README.md").write_text("# Example Corp processes\n", encoding="utf-8")
     init_repository(repo, tool_env)
     commit_all(repo, tool_env, "the reference model")
@@ -419,6 +419,7 @@ def test_the_gitlab_job_keeps_junit_and_sarif_reports():
     assert f"--format junit -o {artifacts['reports']['junit']} " in script
     sarif = re.search(r"--format sarif -o (\S+) ", script)
     assert sarif and sarif[1] in artifacts["paths"]
+    assert f"--format gitlab -o {artifacts['reports']['codequality']} " in script
     assert str(job["image"]).startswith("python:3.12")
 
 
@@ -435,3 +436,16 @@ def test_example_commands_use_options_the_cli_has(command, check_options, tmp_pa
         if flag in command.argv:
             written = tmp_path / command.argv[command.argv.index(flag) + 1]
             assert written.is_file() and written.stat().st_size > 0, f"{written.name} not written"
+
+
+def test_the_copy_paste_setup_has_no_placeholder_and_installs_from_a_local_path():
+    """What a user copies installs from what exists: no OWNER, no unpublished version, no tag."""
+    texts = {p.name: p.read_text(encoding="utf-8") for p in EXAMPLES.iterdir()}
+    texts["README.md"] = (REPO / "README.md").read_text(encoding="utf-8")
+    for name, text in texts.items():
+        assert "OWNER" not in text and "usm-rules==" not in text and "rev: v0." not in text, name
+    for name in ("github-actions.yml", "gitlab-ci.yml"):
+        assert "USM_RULES: ./.tools/usm-rules" in texts[name]
+    config = YAML(typ="safe").load(EXAMPLES / "pre-commit-config.yaml")
+    assert config["repos"][0]["repo"] == "local"
+    assert config["repos"][0]["hooks"][0]["entry"] == "usm-rules check"
