@@ -304,3 +304,24 @@ def test_unreadable_input_can_never_be_accepted(tree):
     found = {f["rule"]: f["suppressed"] for f in data["findings"]}
     assert found["USM0001"] is None and found["USM0002"] is None  # still counting
     assert result.exit_code == 1 and data["maturity"]["complete"] is False
+
+
+def test_include_narrows_what_is_read_and_exclude_still_applies(tree):
+    tree({".usm-rules.yaml": "include: [processes/]\nexclude: ['*.draft.yaml']\n",
+          "processes/model.yaml": MODEL, "processes/recover.yaml": RECOVER,
+          "processes/new.draft.yaml": "kind: Process\n", "mkdocs.yml": "site_name: Docs\n",
+          "other/loose.yaml": RECOVER.replace("name: recover", "name: loose")})
+    result = cli_run("check", "--format", "json", ".")
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["processes/model.yaml", "processes/recover.yaml"]
+    assert result.exit_code == 0
+
+
+def test_the_design_ceiling_is_stated_beside_the_accepted_one(tree):
+    tree({"model.yaml": MODEL, "recover.yaml": PERFORMER})
+    assert cli_run("baseline", "create", "-o", "baseline.json", ".").exit_code == 0
+    result = cli_run("check", "--baseline", "baseline.json", ".")
+    assert result.exit_code == 0
+    assert "Maturity ceiling 5 (business-driven) with 1 accepted finding; the design allows 3 (service-driven), " \
+           "held by USM0101 (requirement 1)" in result.stdout
+    data = json.loads(cli_run("check", "--baseline", "baseline.json", "--format", "json", ".").stdout)["maturity"]
+    assert (data["ceiling"], data["design"], data["accepted"], data["complete"]) == (5, 3, 1, True)

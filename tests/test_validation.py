@@ -104,11 +104,11 @@ def test_several_missing_properties_at_one_node_are_each_reported(tree):
 def test_other_yaml_is_skipped_visibly_and_never_makes_the_result_incomplete(tree):
     tree({"mkdocs.yml": "site_name: Docs\nmarkdown_extensions:\n  - x: !!python/name:a.b\n",
           "list.yaml": "- a\n- b\n", "typo.yaml": "apiVerison: usm/v1\nkind: Process\nmetadata: {name: x}\nspec: {}\n",
-          "broken.yml": "a: [\n"})
+          "broken.yml": "a: [\n", "v9.yaml": "apiVersion: usm/v9\nkind: Process\nmetadata: {name: y}\nspec: {}\n"})
     result = check()
     assert {f.path: f.status for f in result.files} == {
-        "broken.yml": "error", "list.yaml": "skipped", "mkdocs.yml": "skipped", "typo.yaml": "error"}
-    assert {f.file for f in result.findings} == {"broken.yml", "typo.yaml"}  # no tag warning from mkdocs.yml
+        "broken.yml": "error", "list.yaml": "skipped", "mkdocs.yml": "skipped", "typo.yaml": "error", "v9.yaml": "error"}
+    assert {f.file for f in result.findings} == {"broken.yml", "typo.yaml", "v9.yaml"}  # no tag warning from mkdocs.yml
     assert any("apiVerison" in f.message for f in result.findings if f.file == "typo.yaml")
 
 

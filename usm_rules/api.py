@@ -87,7 +87,8 @@ def check_paths(
     selection = _selection(catalog, config, tuple(select), tuple(ignore))
     make = Findings(catalog.rules)
     patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in exclude))
-    inputs = tuple(read_input(source, stdin) for source in discover([str(p) for p in paths], patterns))
+    sources = discover([str(p) for p in paths], patterns, config.include)
+    inputs = tuple(read_input(source, stdin) for source in sources)
     documents = [d for item in inputs for d in item.documents]
     readings = {id(d): reading(d.data, config.language) for d in documents if d.data["kind"] == "Process"}
     readers: dict[str, Reader] = {}

@@ -41,6 +41,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[tuple[str, str], ...] = ()  # (this file's folder, pattern)
+    include: tuple[tuple[str, str], ...] = ()  # the same; when given, only matching files are read
     rules: tuple[str, ...] = ()  # absolute folders
     fail_on: str | None = None
     min_maturity: int | None = None
@@ -79,6 +80,7 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         select=tuple(data.get("select", ())),
         ignore=tuple(data.get("ignore", ())),
         exclude=tuple((str(base), pattern) for pattern in data.get("exclude", ())),
+        include=tuple((str(base), pattern) for pattern in data.get("include", ())),
         rules=tuple(str(base / folder) for folder in data.get("rules", ())),
         fail_on=data.get("fail-on"),
         min_maturity=data.get("min-maturity"),

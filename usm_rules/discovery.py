@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import Path
+
+from pathspec import GitIgnoreSpec
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STDIN = "-"
@@ -21,10 +22,12 @@ class Source:
     problem: str | None = None
 
 
-def discover(paths: list[str], exclude: tuple[tuple[str, str], ...] = ()) -> list[Source]:
+def discover(paths: list[str], exclude: tuple[tuple[str, str], ...] = (),
+             include: tuple[tuple[str, str], ...] = ()) -> list[Source]:
     """Every YAML file under ``paths``, each once, sorted within each given folder.
 
-    ``exclude`` holds (base folder, pattern) pairs; see :func:`_excluded`.
+    ``exclude`` and ``include`` hold (base folder, pattern) pairs, read as .gitignore reads
+    them; with ``include``, only the files it matches are read.
 
     Hidden folders and files are skipped (unless named), symlink loops are cut, and a path that does not exist is
     returned as a source with a problem rather than dropped.
@@ -34,7 +37,7 @@ def discover(paths: list[str], exclude: tuple[tuple[str, str], ...] = ()) -> lis
     for given in paths:
         for source in _expand(given):
             key = source.display if source.path is None else str(_real(source.path))
-            if key in seen or _excluded(source, exclude):
+            if key in seen or _excluded(source, exclude) or not _included(source, include):
                 continue
             seen.add(key)
             found.append(source)
@@ -95,29 +98,31 @@ def _real(path: Path) -> Path:
 
 
 def _excluded(source: Source, patterns: tuple[tuple[str, str], ...]) -> bool:
-    """Whether a file matches an exclusion, as .gitignore reads them.
+    """Whether a file matches an exclusion, as .gitignore reads them (pathspec's GitIgnoreSpec).
 
-    Each pattern is relative to its base folder. One without a slash matches any file or
-    folder name (``drafts``, ``*.draft.yaml``); one with a slash matches the path from the
-    base, or a folder on it (``processes/old``, ``**/violations``). ``*`` crosses slashes.
+    Each pattern is relative to its base folder: one without a slash matches a file or folder
+    name anywhere below it (``drafts``, ``*.draft.yaml``), one with a slash the path from the
+    base (``processes/old``, ``**/violations``).
     """
-    if source.path is None:
-        return False
-    absolute = os.path.abspath(source.path)
+    return source.path is not None and any(_matches(source.path, base, spec) for base, spec in _specs(patterns))
+
+
+def _included(source: Source, patterns: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a file is in scope of ``include`` (every file when there is none)."""
+    return not patterns or source.path is None or any(
+        _matches(source.path, base, spec) for base, spec in _specs(patterns))
+
+
+def _specs(patterns: tuple[tuple[str, str], ...]) -> list[tuple[str, GitIgnoreSpec]]:
+    by_base: dict[str, list[str]] = {}
     for base, pattern in patterns:
-        relative = os.path.relpath(absolute, base).replace(os.sep, "/")
-        if relative.startswith("../"):
-            continue
-        parts = relative.split("/")
-        pattern = pattern.strip("/")
-        while pattern.startswith("**/"):  # "**/" also matches no folder at all
-            pattern = pattern[3:]
-        if "/" not in pattern:
-            if any(fnmatchcase(part, pattern) for part in parts):
-                return True
-        elif any(fnmatchcase("/".join(parts[:end]), pattern) for end in range(1, len(parts) + 1)):
-            return True
-    return False
+        by_base.setdefault(base, []).append(pattern)
+    return [(base, GitIgnoreSpec.from_lines(lines)) for base, lines in by_base.items()]
+
+
+def _matches(path: Path, base: str, spec: GitIgnoreSpec) -> bool:
+    relative = os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+    return not relative.startswith("../") and spec.match_file(relative)
 
 
 def read_source(source: Source, stdin: bytes | None = None) -> bytes | str:
