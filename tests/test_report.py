@@ -314,6 +314,7 @@ def test_a_baseline_moves_its_findings_to_the_suppressed_list(tmp_path, monkeypa
     assert done.exit_code == 0 and "## The design allows 3 — service-driven (ceiling 5 with accepted findings)" \
         in done.output
     assert "The counting ceiling is 5, but with 1 accepted finding; the design allows 3" in done.output
+    assert "- [USM0201 noun-title](#S1) `calls.yaml:3`: baseline: accepted in .baseline.json" in done.output
     assert "| USM0201 noun-title (error) | `calls.yaml:3:39` |" in done.output and "| baseline |" in done.output
 
 
