@@ -8,6 +8,7 @@ a data file of the same form (``schemas/lexicon.schema.json``), not code; see
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from .datafile import DataFileError, load_data_file
 from .predicates import Lexicon, Reader
@@ -24,17 +25,23 @@ def supported() -> tuple[str, ...]:
 
 
 @cache
-def reader(language: str) -> Reader:
-    """The language checks for a supported language (KeyError for another)."""
+def _data(language: str) -> dict[str, Any]:
+    """A lexicon file's data, read and validated once (KeyError for a language without one)."""
     if language not in supported():
         raise KeyError(language)
     path = shipped("lexicons") / f"{language}.yaml"
     document = load_data_file(path, "lexicon.schema.json", LexiconError).document
     if document is None:
         raise LexiconError(str(path), "file", "is empty")
-    data = document.data
-    if data["language"] != language:
-        raise LexiconError(str(path), "language", f"'{data['language']}' does not match the file name")
+    if document.data["language"] != language:
+        raise LexiconError(str(path), "language", f"'{document.data['language']}' does not match the file name")
+    return document.data
+
+
+@cache
+def reader(language: str) -> Reader:
+    """The language checks for a supported language (KeyError for another)."""
+    data = _data(language)
     return Reader(Lexicon(
         language=language, name=data["name"], lemmatizer=data["lemmatizer"], compounds=data["compounds"],
         # the five USM verbs of every language: "Afspreken" in an English-read model is no noun
@@ -45,8 +52,7 @@ def reader(language: str) -> Reader:
         internal=frozenset(data["internal"]), roles=tuple(data["roles"]), tools=tuple(data["tools"]),
         conditions=tuple(data["conditions"]), not_after=frozenset(data["notAfter"]),
         reporting_verbs=frozenset(data["reportingVerbs"]), clause_conditions=tuple(data["clauseConditions"]),
-        who_keys=frozenset(data["whoKeys"]), how_keys=frozenset(data["howKeys"]),
-        condition_keys=frozenset(data["conditionKeys"]), internal_outputs=frozenset(data["internalOutputs"]),
+        internal_outputs=frozenset(data["internalOutputs"]),
         agent_prepositions=tuple(data["agentPrepositions"]), tool_prepositions=tuple(data["toolPrepositions"]),
         how_words=tuple(data["howWords"]), weak_conditions=tuple(data["weakConditions"]),
         qualifiers=tuple(data["qualifiers"]), decisions=tuple(data["decisions"]),
@@ -58,12 +64,7 @@ def reader(language: str) -> Reader:
 
 @cache
 def _usm_verbs() -> frozenset[str]:
-    verbs: set[str] = set()
-    for language in supported():
-        document = load_data_file(shipped("lexicons") / f"{language}.yaml", "lexicon.schema.json",
-                                  LexiconError).document
-        verbs |= set(document.data["usmVerbs"]) if document is not None else set()
-    return frozenset(verbs)
+    return frozenset(verb for language in supported() for verb in _data(language)["usmVerbs"])
 
 
 @cache
@@ -74,8 +75,8 @@ def activity_keys() -> dict[str, str]:
     shipped lexicon apply everywhere.
     """
     kinds: dict[str, str] = {}
-    for language in supported():
-        lexicon = reader(language).lexicon
-        for kind, keys in (("who", lexicon.who_keys), ("how", lexicon.how_keys), ("condition", lexicon.condition_keys)):
-            kinds.update(dict.fromkeys(keys, kind))
+    for language in supported():  # the data alone: no reader (and no lemmatiser) for a language not read
+        data = _data(language)
+        for kind, keys in (("who", "whoKeys"), ("how", "howKeys"), ("condition", "conditionKeys")):
+            kinds.update(dict.fromkeys(data[keys], kind))
     return kinds

@@ -58,9 +58,6 @@ class Lexicon:
     not_after: frozenset[str]
     reporting_verbs: frozenset[str]
     clause_conditions: tuple[str, ...]
-    who_keys: frozenset[str] = frozenset()
-    how_keys: frozenset[str] = frozenset()
-    condition_keys: frozenset[str] = frozenset()
     internal_outputs: frozenset[str] = frozenset()
     agent_prepositions: tuple[str, ...] = ()
     tool_prepositions: tuple[str, ...] = ()
@@ -167,25 +164,23 @@ class Reader:
         return found[0] in self.lexicon.usm_verbs or self._lemmas.is_base_verb(found[0])
 
     def area_of_attention(self, title: str) -> str:
-        return next((w for w in words(title) if w in self.lexicon.areas), "")
+        return _word_in(title, self.lexicon.areas)
 
     def provider_internal(self, title: str) -> str:
-        return next((w for w in words(title) if w in self.lexicon.internal), "")
+        return _word_in(title, self.lexicon.internal)
 
     def role_term(self, text: str) -> str:
-        found = self._roles.search(text) if self._roles else None
-        return found.group(0) if found else ""
+        return _search(self._roles, text, 0)  # the whole match: "probleemanalist", not only "analist"
 
     def tool_term(self, text: str) -> str:
-        found = self._tools.search(text) if self._tools else None
-        return found.group(0) if found else ""
+        return _search(self._tools, text, 0)
 
     def role_actor(self, text: str) -> str:
         """A role or team as the subject ("The service desk logs the call") or the agent ("... by
         the network team") of the activity: strong evidence of who (requirement 1)."""
         found = self._subject.search(text) if self._subject else None
-        opening = words(text[:40])[:1]
-        if found and found.start(1) > 0 and opening and self._lemmas.is_base_verb(opening[0]) \
+        opening = _opening(text)
+        if found and found.start(1) > 0 and opening and self._lemmas.is_base_verb(opening) \
                 and not text.lstrip().lower().startswith(found.group(1).lower()):
             found = None  # "Restore the team sites": an imperative, the role word is part of the object
         if found and found.group(2).lower().endswith("ing"):
@@ -197,8 +192,7 @@ class Reader:
             auxiliary = after in _AUXILIARIES or verb in _AUXILIARIES
             if self._lemmas.is_verb(verb) and not auxiliary and (inflected or after in self._determiners):
                 return found.group(1)
-        found = self._agent.search(text) if self._agent else None
-        return found.group(1) if found else ""
+        return _search(self._agent, text)
 
     def named_tool(self, text: str) -> str:
         """A named tool, system or channel used as a means ("in ServiceNow", "by e-mail") or doing
@@ -210,7 +204,7 @@ class Reader:
             if not alternative and not (self._alternative and self._alternative.match(text, means.end())):
                 return means.group(1)
         place = self._place.search(text) if self._place else None
-        clause = re.split(r"[,;:.]", text[:place.start()])[-1] if place else ""
+        clause = _clause_before(text, place.start()) if place else ""
         if place and any(self._lemmas.base(w) in self.lexicon.record_verbs for w in words(clause)):
             return place.group(1)  # "Log the call in ServiceNow", not "Fix the error in the portal"
         found = self._tool_subject.search(text) if self._tool_subject else None
@@ -227,7 +221,7 @@ class Reader:
         if found:
             return found
         for match in self._clause.finditer(text) if self._clause else ():
-            if not text[:match.start()].strip() or text[:match.start()].rstrip()[-1] in ",;:.":
+            if not _clause_before(text, match.start()).strip():  # it opens its clause
                 return match.group(1)
         return ""
 
@@ -238,8 +232,7 @@ class Reader:
     def _first_condition(self, pattern: re.Pattern[str] | None, text: str) -> str:
         lex = self.lexicon
         for found in pattern.finditer(text) if pattern else ():
-            clause = re.split(r"[,;:.]", text[:found.start()])[-1]
-            before, after = words(clause), words(text[found.end():])[:1]
+            before, after = words(_clause_before(text, found.start())), words(text[found.end():])[:1]
             word = found.group(1).lower()
             if word in lex.not_after and before and (before[0] in lex.reporting_verbs or
                                                     before[-1] in lex.reporting_verbs):
@@ -256,20 +249,17 @@ class Reader:
 
         Not after a verb that makes the class the subject ("Agree the service levels for gold
         customers": differentiated agreements are what Agree makes)."""
-        first = words(text[:40])[:1]
-        if first and first[0] in self.lexicon.agree_verbs:
+        if _opening(text) in self.lexicon.agree_verbs:
             return ""
-        found = self._qualifiers.search(text) if self._qualifiers else None
-        return found.group(1) if found else ""
+        return _search(self._qualifiers, text)
 
     def decision(self, text: str) -> str:
         """A decision hidden in the activity ("decide whether", "approve or reject"): heuristic."""
-        found = self._decisions.search(text) if self._decisions else None
-        return found.group(1) if found else ""
+        return _search(self._decisions, text)
 
     def output_internal(self, output: str) -> str:
         """A word of an output that only the provider sees ("Updated CMDB"), or ""."""
-        return next((w for w in words(output) if w in self.lexicon.internal_outputs), "")
+        return _word_in(output, self.lexicon.internal_outputs)
 
     def normalised_name(self, name: str) -> str:
         """Lower case, punctuation and articles dropped: equal names mean the same activity."""
@@ -278,6 +268,28 @@ class Reader:
     def near_key(self, name: str) -> str:
         """Content words in base form, sorted: "Logging records" and "Log the record" meet."""
         return " ".join(sorted(self._lemmas.base(w) for w in words(name) if w not in self._stopwords))
+
+
+def _search(pattern: re.Pattern[str] | None, text: str, group: int = 1) -> str:
+    """The first match's group, or ""."""
+    found = pattern.search(text) if pattern else None
+    return found.group(group) if found else ""
+
+
+def _word_in(text: str, vocabulary: frozenset[str]) -> str:
+    """The first word of a text that is in a word list, or ""."""
+    return next((word for word in words(text) if word in vocabulary), "")
+
+
+def _opening(text: str) -> str:
+    """A text's first word, lower case ("" for none)."""
+    found = _WORD.search(text.lower())
+    return found.group(0) if found else ""
+
+
+def _clause_before(text: str, position: int) -> str:
+    """The part of the clause that stands before ``position`` (since the last , ; : or .)."""
+    return re.split(r"[,;:.]", text[:position])[-1]
 
 
 def _literal(name: str) -> str:
