@@ -89,6 +89,7 @@ def test_roles_as_subject_or_agent(text, actor):
     ("The service desk registers every disruption in ServiceNow", "ServiceNow"),
     ("Create the purchase requisition in SAP", "SAP"),
     ("Fix the error in the portal", ""),  # the portal is what is worked on
+    ("Repair the broken link on the portal", ""),  # 'link' is a noun here, not the recording verb
     ("Restore the customer's data in SAP", ""),
     ("Record whether the customer prefers contact by e-mail or by phone", ""),  # a choice, not the means
     ("Log the call in ServiceNow", "ServiceNow"), ("Notify the customer by e-mail", "e-mail"),

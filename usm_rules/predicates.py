@@ -204,8 +204,7 @@ class Reader:
             if not alternative and not (self._alternative and self._alternative.match(text, means.end())):
                 return means.group(1)
         place = self._place.search(text) if self._place else None
-        clause = _clause_before(text, place.start()) if place else ""
-        if place and any(self._lemmas.base(w) in self.lexicon.record_verbs for w in words(clause)):
+        if place and self._records(_clause_before(text, place.start())):
             return place.group(1)  # "Log the call in ServiceNow", not "Fix the error in the portal"
         found = self._tool_subject.search(text) if self._tool_subject else None
         if found:
@@ -214,6 +213,13 @@ class Reader:
             if self._lemmas.is_verb(verb) and finite:
                 return found.group(1)
         return ""
+
+    def _records(self, clause: str) -> bool:
+        """Whether the clause's verb records or sends: its opening word (an imperative) or a finite
+        form in it ("registers"), never a noun that could also be a verb ("the broken link")."""
+        found = words(clause)
+        verbs = [w for w in found if w == _opening(clause) or w != self._lemmas.base(w)]
+        return any(self._lemmas.base(w) in self.lexicon.record_verbs for w in verbs)
 
     def condition_clause(self, text: str) -> str:
         """A conditional clause governing the activity ("If priority is P1, ...", "... unless ..."): strong."""
