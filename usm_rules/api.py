@@ -97,18 +97,19 @@ def check_paths(
     findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
     findings += _not_read(documents, readings, make)
     findings += _run_rules([r for r in catalog.engine_rules() if selection.keeps(r.id)], facts, make)
-    findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection)
+    findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection,
+                                make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
-    processes = tuple(d.data["metadata"]["name"] for item in inputs for d in item.documents
-                      if d.data["kind"] == "Process")
+    processes = tuple(d.data["metadata"]["name"] for d in documents if d.data["kind"] == "Process")
+    files = tuple(_outcome(item, catalog) for item in inputs)
     return Result(
         findings=tuple(findings),
-        files=tuple(_outcome(item, catalog) for item in inputs),
+        files=files,
         documents=sum(item.document_count for item in inputs),
         processes=processes,
         maturity=maturity(findings, list(processes)),
-        complete=not any(catalog[f.rule].incomplete for f in findings)
-        and not any(catalog[p.rule].incomplete for item in inputs for p in item.problems),
+        # incomplete: a file that could not be read or understood, or a rule that could not run
+        complete=all(f.status != "error" for f in files) and not any(catalog[f.rule].incomplete for f in findings),
         mapping=config.mapping,
         fixed=fixed,
         languages=tuple(DocumentLanguage(d.file, d.line, d.data["metadata"]["name"], readings[id(d)].language,
@@ -171,9 +172,9 @@ def _selection(catalog: Catalog, config: Config, select: tuple[str, ...], ignore
 
 
 def _suppress(findings: list[Finding], inputs: tuple[Input, ...], catalog: Catalog, config: Config,
-              baseline: Baseline | None, today: dt.date, selection: Selection) -> tuple[list[Finding], tuple[str, ...]]:
+              baseline: Baseline | None, today: dt.date, selection: Selection,
+              make: Findings) -> tuple[list[Finding], tuple[str, ...]]:
     """Inline suppressions, then waivers, then the baseline: after the rules, in one place."""
-    make = Findings(catalog.rules)
     directives = [d for item in inputs for d in item.directives]
     findings = apply_directives(findings, directives, catalog.expand, make, selection.keeps, catalog.is_requirement)
     if config.waivers:
