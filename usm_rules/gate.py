@@ -18,7 +18,7 @@ def failing(result: Result, fail_on: str = "error", min_maturity: int = 1) -> li
             reasons.append(f"{count} finding(s) at or above {fail_on}")
     ceiling = result.maturity.ceiling
     if not result.complete:  # an incomplete result always fails, whatever --fail-on says
-        unread = sum(1 for f in result.files if f.status == "error")
+        unread = len(result.unreadable)
         reasons.append(f"the result is incomplete ({unread} file(s) could not be read or understood, or a "
                        f"rule crashed): no ceiling can be determined"
                        + (f" and --min-maturity {min_maturity} cannot be confirmed" if min_maturity > 1 else ""))

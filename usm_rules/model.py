@@ -184,3 +184,13 @@ class Result:
     @property
     def suppressed(self) -> int:
         return sum(1 for finding in self.findings if not finding.counts)
+
+    @property
+    def unreadable(self) -> tuple[str, ...]:
+        """The input files that could not be read or understood (they make the result incomplete)."""
+        return tuple(f.path for f in self.files if f.status == "error")
+
+    @property
+    def skipped(self) -> int:
+        """Input files that hold no usm document (another tool's YAML)."""
+        return sum(1 for f in self.files if f.status == "skipped")

@@ -30,13 +30,9 @@ def holders(limits: tuple[Limiter, ...], names: bool = False, counts: bool = Fal
     return ", ".join(one(limit) for limit in limits)
 
 
-def unread(result: Result) -> int:
-    return sum(1 for f in result.files if f.status == "error")
-
-
 def undetermined(result: Result) -> str:
     """Why an incomplete result has no ceiling: ``not determined: 4 files could not be read``."""
-    count = unread(result)
+    count = len(result.unreadable)
     why = f"{plural(count, 'file')} could not be read or understood" if count else "a rule could not run"
     return f"not determined: {why}"
 

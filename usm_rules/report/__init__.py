@@ -79,7 +79,7 @@ def _verdict(result: Result, refs: dict[Finding, Ref]) -> Verdict:
         design=m.design, design_level=LEVELS[m.design],
         accepted=(f"The counting ceiling is {m.ceiling}, but {accepted(m)}. The accepted findings are listed "
                   "under Suppressed, with who accepted them and why.") if m.design < m.ceiling else "",
-        complete=result.complete, unreadable=tuple(f.path for f in result.files if f.status == "error"),
+        complete=result.complete, unreadable=result.unreadable,
         files=len(result.files), documents=result.documents, processes=len(processes(result)),
     )
 

@@ -52,9 +52,8 @@ def verdict(tool: str, result: Result) -> str:
               f"({plural(result.documents, 'document')}, {plural(len(result.processes), 'process', 'processes')})")
     if result.suppressed:
         counts += f"; {plural(result.suppressed, 'suppressed finding')} not counted"
-    skipped = sum(1 for f in result.files if f.status == "skipped")
-    if skipped:
-        counts += f"; {plural(skipped, 'file')} skipped: not usm documents"
+    if result.skipped:
+        counts += f"; {plural(result.skipped, 'file')} skipped: not usm documents"
     if result.fixed:
         counts += f"; {plural(len(result.fixed), 'baseline entry', 'baseline entries')} no longer found"
     lines += ["", f"**{counts}**"]
@@ -64,7 +63,7 @@ def verdict(tool: str, result: Result) -> str:
 def incomplete(result: Result) -> str:
     if result.complete:
         return ""
-    unread = [f.path for f in result.files if f.status == "error"]
+    unread = result.unreadable
     why = f"{plural(len(unread), 'file')} could not be fully read ({', '.join(escape(p) for p in unread)})" \
         if unread else "a rule could not run"
     return f"> **Result incomplete:** {why}, so findings may be missing and the ceiling may be too high."

@@ -29,14 +29,13 @@ def finding_line(f: Finding) -> str:
 
 def summary_line(result: Result) -> str:
     counts = ", ".join(plural(result.count(s), s.value) for s in Severity)
-    unread = sum(1 for f in result.files if f.status == "error")
+    unread = len(result.unreadable)
     text = (f"{counts} in {plural(len(result.files), 'file')} "
             f"({plural(result.documents, 'document')}, {plural(len(result.processes), 'process', 'processes')})")
     if result.suppressed:
         text += f"; {result.suppressed} suppressed"
-    skipped = sum(1 for f in result.files if f.status == "skipped")
-    if skipped:
-        text += f"; {plural(skipped, 'file')} skipped: not usm documents"
+    if result.skipped:
+        text += f"; {plural(result.skipped, 'file')} skipped: not usm documents"
     if unread:
         text += f"; {plural(unread, 'file')} could not be fully read: result incomplete"
     if result.fixed:
