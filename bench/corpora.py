@@ -3,33 +3,22 @@
 Each folder is checked as one model; a finding is a true positive when an ``# expect:``
 comment names its rule on its line. Prints one row per corpus family and the totals:
 
-    python bench/corpora.py
+    python bench/corpora.py          (with the test extra installed: it reads the corpora as the tests do)
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from test_corpora import CORPORA, expectations  # noqa: E402  (the tests' reading of # expect:)
 
 import usm_rules  # noqa: E402
-
-CORPORA = Path(__file__).resolve().parents[1] / "tests" / "corpora"
-EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+\d{4}(?:\s*,\s*[A-Z]+\d{4})*)")
-
-
-def expected(folder: Path) -> set[tuple[str, int, str]]:
-    found = set()
-    for path in sorted(folder.rglob("*.y*ml")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            match = EXPECT.search(line)
-            if match:
-                found |= {(path.name, number, rule.strip()) for rule in match.group(1).split(",")}
-    return found
 
 
 def main() -> None:
@@ -39,7 +28,7 @@ def main() -> None:
         result = usm_rules.check_paths(["."])
         found = {(Path(f.file).name, f.line, f.rule) for f in result.findings}
         errors = {(Path(f.file).name, f.line, f.rule) for f in result.findings if f.severity.value == "error"}
-        want = expected(folder)
+        want = expectations(folder)
         row = rows.setdefault(folder.parent.name, Counter())
         row.update(models=1, expected=len(want), found=len(found), hits=len(found & want),
                    false_errors=len(errors - want), processes=len(result.processes))
