@@ -6,8 +6,10 @@ import json
 
 import pytest
 from conftest import REPO, check, located
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from usm_rules.validation import KIND_SCHEMAS
+from usm_rules.validation import ENVELOPE, KIND_SCHEMAS, compiled_valid, validator_for
 
 DEEP = """\
 apiVersion: usm/v1
@@ -124,3 +126,61 @@ def test_one_typo_one_finding_with_the_nearest_spelling(tree):
     typo = [f for f in check().findings if f.rule == "USM0006"]
     assert [(f.line, f.message.split(" (allowed")[0]) for f in typo] == [
         (6, "spec: unknown key 'purpsoe'; did you mean 'purpose'?")]
+
+
+def _every_document_in_the_repository():
+    from usm_rules.loader import load_bytes
+
+    for path in sorted({*REPO.glob("tests/**/*.yaml"), *REPO.glob("sample_processes/**/*.yaml"),
+                        *REPO.glob("examples/**/*.yaml")}):
+        for document in load_bytes(str(path), path.read_bytes()).documents:
+            yield path, document.data
+
+
+def _schema_of(data):
+    kind = data.get("kind")
+    return KIND_SCHEMAS.get(kind, ENVELOPE) if isinstance(kind, str) else ENVELOPE
+
+
+def test_the_compiled_validator_agrees_with_jsonschema_on_every_document_we_hold():
+    # the compiled validator decides; jsonschema only explains: they must never disagree
+    seen = {True: 0, False: 0}
+    for path, data in _every_document_in_the_repository():
+        name = _schema_of(data)
+        expected = not any(validator_for(name).iter_errors(data))
+        assert compiled_valid(name, data) is expected, f"{path}: {data.get('metadata')}"
+        seen[expected] += 1
+    assert seen[True] > 100 and seen[False] >= 3, seen  # the mutations below add many more invalid ones
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 2**70) | st.floats(allow_nan=False) | st.text(max_size=12)
+    | st.sampled_from(["rec-1", "REC-1", "usm/v1", "usm/v2", "Process", "improvement", "", " x", "a-", "-a"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(KIND_SCHEMAS)), st.lists(st.tuples(st.integers(0, 40), _VALUES), max_size=3))
+def test_the_validators_agree_on_mutated_documents(kind, edits):
+    import copy
+
+    seeds = [data for _, data in _every_document_in_the_repository() if data.get("kind") == kind]
+    data = copy.deepcopy(seeds[0])
+    for where, value in edits:
+        nodes = _containers(data)
+        parent, key = nodes[where % len(nodes)]
+        parent[key] = value
+    name = _schema_of(data)
+    assert compiled_valid(name, data) is (not any(validator_for(name).iter_errors(data)))
+
+
+def _containers(data, found=None):
+    """Every (container, key) slot of a document, to put a random value in."""
+    found = [] if found is None else found
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found.append((data, key))
+        _containers(value, found)
+    return found
