@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import check
 
 from usm_rules.cli import cli
-from usm_rules.language import detect
+from usm_rules.language import detect, reading
 from usm_rules.lexicon import reader
 
 nl = reader("nl")
@@ -183,3 +183,15 @@ def test_english_is_read_as_english(tree):
     result = check("en.yaml")
     assert rules(result) == [(3, "USM0201"), (6, "USM0105"), (6, "USM0106")]
     assert [d.language for d in result.languages] == ["en"]
+
+
+def test_a_long_text_is_detected_from_its_first_words_only():
+    from usm_rules.language import SAMPLE, sample
+
+    text = " ".join(["Register the failure and restore the service for the customer"] * 100)
+    cut = sample(text)
+    assert len(cut) <= SAMPLE and text.startswith(cut) and text[len(cut)] == " "
+    assert sample("Recover") == "Recover"
+    activities = [{"id": f"rec-{i}", "name": "Restore the service for the customer"} for i in range(300)]
+    data = {"kind": "Process", "metadata": {"name": "recover"}, "spec": {"activities": activities}}
+    assert reading(data).language == "en"

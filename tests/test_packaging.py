@@ -60,7 +60,7 @@ CONTRACTS = {  # contract name -> (module, a probe import that must break it and
     "Only validation imports jsonschema": ("reporters/json_report.py", "import jsonschema"),
     "Only the command line imports click": ("reporters/text.py", "import click"),
     "Only the report's renderer imports jinja2": ("report/value.py", "import jinja2"),
-    "Only the predicates import the lemmatisers": ("facts.py", "import simplemma"),
+    "Only the lemmatisers module imports the lemmatisers": ("facts.py", "import simplemma"),
     "Only language detection imports lingua": ("lexicon.py", "import lingua"),
 }
 

@@ -4,6 +4,7 @@ a role, a tool or a condition, and what they leave alone."""
 from __future__ import annotations
 
 import pytest
+from conftest import REPO
 
 from usm_rules.lexicon import reader
 
@@ -138,3 +139,17 @@ def test_outputs_only_the_provider_sees():
     assert p.output_internal("Updated CMDB") == "cmdb"
     assert p.output_internal("Closed ticket") == "ticket"
     assert p.output_internal("Restored service") == ""
+
+
+def test_the_lemma_table_answers_as_lemminflect_does_for_every_word_we_read():
+    from lemminflect import getAllLemmas
+
+    from usm_rules.lemmatisers import lemma_table
+    from usm_rules.predicates import words
+
+    texts = [path.read_text(encoding="utf-8") for folder in ("tests", "sample_processes")
+             for path in (REPO / folder).glob("**/*.yaml")]
+    vocabulary = {w for text in texts for w in words(text)} | {"all", "another", "'d", "ca", "wo", "zebra"}
+    table = lemma_table()
+    differ = {w: (table.lemmas(w), getAllLemmas(w)) for w in vocabulary if table.lemmas(w) != getAllLemmas(w)}
+    assert not differ and len(vocabulary) > 1000, (len(vocabulary), dict(list(differ.items())[:5]))

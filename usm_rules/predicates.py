@@ -3,9 +3,9 @@
 Rules never parse a language; they match the attributes a :class:`Reader` fills in. A reader
 reads one language from its :class:`Lexicon` (the data file ``lexicons/<code>.yaml``: word
 lists and patterns with their sources) and a maintained lemmatiser for base forms and verb
-readings: lemminflect for English, simplemma's dictionary for Dutch. So "Recover" and
-"Herstellen" read as bare verbs and "Security" and "Incidentbeheer" do not, without a
-hand-kept verb list. The only module that imports the lemmatisers.
+readings (:mod:`usm_rules.lemmatisers`): lemminflect's lexicon for English, simplemma's
+dictionary for Dutch. So "Recover" and "Herstellen" read as bare verbs and "Security" and
+"Incidentbeheer" do not, without a hand-kept verb list.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
+
+from .lemmatisers import LEMMATISERS
 
 _WORD = re.compile(r"[^\W_]+")
 _AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had", "wordt", "worden", "zijn",
@@ -27,7 +28,7 @@ def words(text: str) -> list[str]:
 
 
 class Lemmas(Protocol):
-    """A lemmatiser as the checks use it."""
+    """A lemmatiser as the checks use it (see :mod:`usm_rules.lemmatisers`)."""
 
     def is_verb(self, word: str) -> bool: ...
     def is_base_verb(self, word: str) -> bool: ...
@@ -108,7 +109,7 @@ class Reader:
         # a named tool doing the work itself: "Jenkins compiles the code"
         self._tool_subject = re.compile(rf"^\W*(?:(?:{articles})\s+)?({tools})\s+([^\W\d_]+)\s+([^\W\d_]+)",
                                         re.IGNORECASE) if tools else None
-        self._lemmas: Lemmas = _LEMMATIZERS[lexicon.lemmatizer](lexicon.language)
+        self._lemmas: Lemmas = LEMMATISERS[lexicon.lemmatizer](lexicon.language)
         self._determiners = lexicon.articles | lexicon.determiners
         self._stopwords = lexicon.articles | lexicon.stopwords
 
@@ -311,63 +312,3 @@ def _alternatives(patterns: tuple[str, ...], compound: bool = False) -> re.Patte
     return re.compile(r"\b" + ending + "(" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
 
-class _Lemminflect:
-    """English: lemminflect's lexicon of lemmas by part of speech."""
-
-    def __init__(self, language: str) -> None:
-        from lemminflect import getAllLemmas  # loaded once an English text is read
-
-        self._lemmas = lru_cache(maxsize=4096)(getAllLemmas)
-
-    def is_verb(self, word: str) -> bool:
-        return "VERB" in self._lemmas(word)
-
-    def knows(self, word: str) -> bool:
-        return bool(self._lemmas(word))
-
-    def is_base_verb(self, word: str) -> bool:
-        """A verb's base form, or its gerund ("Recovering")."""
-        verbs = self._lemmas(word).get("VERB", ())
-        return word in verbs or (word.endswith("ing") and bool(verbs))
-
-    def base(self, word: str) -> str:
-        found = self._lemmas(word)
-        for upos in ("VERB", "NOUN", "ADJ"):
-            if upos in found:
-                return found[upos][0]
-        return word
-
-
-class _Simplemma:
-    """Dutch (and other languages simplemma knows): a verb's lemma is its infinitive (-en or -n)."""
-
-    def __init__(self, language: str) -> None:
-        import simplemma  # loaded once a text in this language is read
-
-        self._simplemma = simplemma
-        self._language = language
-        self.lemma = lru_cache(maxsize=8192)(self._lemma)
-
-    def _lemma(self, word: str) -> str:
-        # separable verbs come back as "uit_voeren": the infinitive is the word without the mark
-        return str(self._simplemma.lemmatize(word, lang=self._language)).replace("_", "").lower()
-
-    def _known(self, word: str) -> bool:
-        return bool(self._simplemma.is_known(word, lang=self._language))
-
-    def knows(self, word: str) -> bool:
-        return self._known(word)
-
-    def is_verb(self, word: str) -> bool:
-        lemma = self.lemma(word)
-        return lemma.endswith("n") and len(lemma) > 3 and (self._known(word) or self._known(lemma)) and (
-            lemma != word or word.endswith("en"))
-
-    def is_base_verb(self, word: str) -> bool:
-        return self.is_verb(word) and self.lemma(word) == word
-
-    def base(self, word: str) -> str:
-        return self.lemma(word)
-
-
-_LEMMATIZERS: dict[str, type[_Lemminflect] | type[_Simplemma]] = {"lemminflect": _Lemminflect, "simplemma": _Simplemma}
