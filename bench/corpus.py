@@ -18,6 +18,7 @@ output is deterministic for a seed. Prints what was written.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import random
@@ -28,6 +29,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+Doc = dict[str, Any]
 
 # ---------------------------------------------------------------------------------------------
 # Word lists. Clean texts avoid the lexicon's roles, tools, conditions and qualifiers
@@ -195,15 +199,17 @@ ROLE_ACTORS = ["The service desk agent logs the {o} of the {s}", "Second-line su
 CONDITIONS = ["If the {s} is still down after one hour, escalate the {o}",
               "{v} the {o} of the {s} only if the customer asks for it",
               "{v} the {o} of the {s}, unless the supplier has already done so"]
+DECISIONS = ["Decide whether the {s} {o} is complete", "Approve or reject the {o} for the {s}"]
 NOUN_TITLES = {"agree": "Service Level Management", "change": "Change Management", "recover": "Incident Management",
                "operate": "Request Fulfilment", "improve": "Continual Improvement"}
-STOPWORDS = frozenset("a an the of for to and or in on with from at into per its their our all".split())
+STOPWORDS = frozenset(["a", "an", "the", "of", "for", "to", "and", "or", "in", "on", "with", "from", "at", "into",
+                       "per", "its", "their", "our", "all"])
 
 
 # ---------------------------------------------------------------------------------------------
 # A minimal YAML writer: block style, comments, flow lists and mappings where organisations use them.
 
-class Flow(dict):
+class Flow(dict[str, Any]):
     """A mapping written in flow style: {id: x, name: y}."""
 
 
@@ -212,7 +218,7 @@ class Folded(str):
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9][\w ,.'()/%&-]*")
-_RESERVED = frozenset("yes no true false null on off y n ~".split())
+_RESERVED = frozenset(["yes", "no", "true", "false", "null", "on", "off", "y", "n", "~"])
 
 
 def scalar(value: object) -> str:
@@ -235,7 +241,7 @@ def inline(value: object) -> str:
     return scalar(value)
 
 
-def emit(value: dict, indent: int = 0) -> list[str]:
+def emit(value: Doc, indent: int = 0) -> list[str]:
     """Block-style lines of a mapping; keys starting with '#' are comment lines."""
     pad, lines = " " * indent, []
     for key, item in value.items():
@@ -257,7 +263,7 @@ def emit(value: dict, indent: int = 0) -> list[str]:
     return lines
 
 
-def _emit_item(item: dict, indent: int) -> str:
+def _emit_item(item: Doc, indent: int) -> str:
     if isinstance(item, Flow):
         return f"{' ' * indent}- {inline(item)}"
     body = emit(item, indent + 2)
@@ -275,7 +281,7 @@ def _wrap(text: str, width: int) -> list[str]:
     return [*lines, line]
 
 
-def render(documents: list[dict], comment: str) -> str:
+def render(documents: list[Doc], comment: str) -> str:
     parts = ["\n".join(emit(doc)) + "\n" for doc in documents]
     return f"# {comment}\n" + "---\n".join(parts)
 
@@ -295,7 +301,7 @@ class Stats:
     activities: int = 0
     defective_processes: int = 0
     files_with_defects: int = 0
-    defects: Counter = field(default_factory=Counter)
+    defects: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         defects = ", ".join(f"{k} {v}" for k, v in sorted(self.defects.items()))
@@ -317,11 +323,12 @@ class Org:
     services: list[str] = field(default_factory=list)
     flow: bool = False
     explicit_next: bool = True
-    activities: dict[str, list[dict]] = field(default_factory=dict)
-    defects: Counter = field(default_factory=Counter)
+    activities: dict[str, list[Doc]] = field(default_factory=dict)
+    defects: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
-        first, sector = ORG_FIRST[self.index % len(ORG_FIRST)], ORG_SECTOR[self.index // len(ORG_FIRST) % len(ORG_SECTOR)]
+        first = ORG_FIRST[self.index % len(ORG_FIRST)]
+        sector = ORG_SECTOR[self.index // len(ORG_FIRST) % len(ORG_SECTOR)]
         lap = self.index // (len(ORG_FIRST) * len(ORG_SECTOR))
         self.title = f"{first} {sector}" + (f" {lap + 1}" if lap else "")
         self.slug = re.sub(r"[^a-z0-9]+", "-", self.title.lower())
@@ -371,21 +378,21 @@ def unique_name(org: Org, process: str, forms: list[str] = NAME_FORMS) -> tuple[
     raise RuntimeError(f"no fresh activity name left for {process}; widen the word lists")
 
 
-def make_activity(org: Org, process: str, number: int) -> dict:
+def make_activity(org: Org, process: str, number: int) -> Doc:
     name, obj, service = unique_name(org, process)
-    activity: dict = {"id": f"{org.code}-{PREFIX[process]}-{number}", "name": name}
+    activity: Doc = {"id": f"{org.code}-{PREFIX[process]}-{number}", "name": name}
     if org.rng.random() < 0.42:
         why = org.rng.choice(WHYS).format(s=service)
         activity["description"] = org.rng.choice(DESCRIPTIONS).format(o=obj, s=service, why=why)
     return activity
 
 
-def make_process(org: Org, process: str) -> dict:
+def make_process(org: Org, process: str) -> Doc:
     title, trigger, counted, outputs, purpose = HEADER[process]
     count = org.rng.randint(82, 112)
     activities = [make_activity(org, process, n) for n in range(1, count + 1)]
     if org.explicit_next:
-        for current, following in zip(activities, activities[1:]):
+        for current, following in itertools.pairwise(activities):
             current["next"] = following["id"]
     org.activities[process] = activities
     spec = {"model": org.name("usm"), "purpose": Folded(purpose),
@@ -401,7 +408,7 @@ def make_process(org: Org, process: str) -> dict:
     return doc
 
 
-def make_subprocesses(org: Org, process: str, activities: list[dict]) -> list[dict]:
+def make_subprocesses(org: Org, process: str, activities: list[Doc]) -> list[Doc]:
     subprocesses, start = [], org.rng.randint(0, 10)
     for label in SUBPROCESSES[process]:
         length = org.rng.randint(3, 12)
@@ -411,7 +418,7 @@ def make_subprocesses(org: Org, process: str, activities: list[dict]) -> list[di
     return subprocesses
 
 
-def make_control(org: Org, title: str, counted: str) -> dict:
+def make_control(org: Org, title: str, counted: str) -> Doc:
     unit = counted.split()[-1] + "s"
     steering = [s.format(t=title) for s in org.rng.sample(STEERING, org.rng.randint(2, 3))]
     chosen = [INFORMING[0], INFORMING[3], *org.rng.sample([INFORMING[1], INFORMING[2], INFORMING[4]], 1)]
@@ -424,7 +431,7 @@ def make_control(org: Org, title: str, counted: str) -> dict:
     return {"manager": f"{title} process manager", "steering": steering, "informing": informing}
 
 
-def make_model(org: Org) -> dict:
+def make_model(org: Org) -> Doc:
     forks = [("agree", "change"), ("recover", "change"), ("recover", "operate"), ("improve", "agree"),
              ("improve", "change"), ("improve", "operate")]
     workflows = [("Agree and change", "wish", ["agree", "change"]), ("Change", "change-request", ["change"]),
@@ -445,18 +452,19 @@ def make_model(org: Org) -> dict:
                                    for n, t, path in workflows]}}
 
 
-def make_practice(org: Org, process: str) -> dict:
+def make_practice(org: Org, process: str, size: tuple[int, int] = (12, 24), tag: str = "") -> Doc:
+    """A framework practice whose activities say who (and sometimes with what) and map onto ``process``."""
     title, framework = PRACTICES[process]
     activities = []
-    for number in range(1, org.rng.randint(12, 24) + 1):
+    for number in range(1, org.rng.randint(*size) + 1):
         target = org.rng.choice(org.activities[process])
         performer = org.rng.choice(PERFORMERS)
-        text = target["name"].split(" ", 1)[1] if " " in target["name"] else target["name"]
-        verb = _third_person(target["name"].split(" ", 1)[0].lower())
-        name = f"{performer} {verb} {text}" + (f" in {org.rng.choice(TOOLS)}" if org.rng.random() < 0.4 else "")
-        activities.append({"id": f"{org.code}-pr-{PREFIX[process]}-{number}", "name": name,
+        verb, _, rest = target["name"].partition(" ")
+        name = f"{performer} {_third_person(verb.lower())} {rest}"
+        name += f" in {org.rng.choice(TOOLS)}" if org.rng.random() < 0.4 else ""
+        activities.append({"id": f"{org.code}-pr{tag}-{PREFIX[process]}-{number}", "name": name,
                            "performer": performer, "mapsTo": target["id"]})
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") + (f"-{tag}" if tag else "")
     return {"apiVersion": "usm/v1", "kind": "Practice",
             "metadata": {"name": org.name(slug), "title": title,
                          "description": f"The {framework} {title} practice as {org.title} runs it."},
@@ -471,7 +479,7 @@ def _third_person(verb: str) -> str:
     return verb + "s"
 
 
-def make_project(org: Org) -> dict:
+def make_project(org: Org) -> Doc:
     slug, title, goal = org.rng.choice(PROJECTS)
     changes = org.activities["change"]
     activities = []
@@ -486,7 +494,7 @@ def make_project(org: Org) -> dict:
                      "follows": [org.name("change")], "activities": activities}}
 
 
-def make_procedure(org: Org, process: str) -> dict:
+def make_procedure(org: Org, process: str) -> Doc:
     steps = []
     for activity in org.activities[process]:
         others = org.rng.sample(PROFILES, org.rng.randint(2, 3))
@@ -498,7 +506,7 @@ def make_procedure(org: Org, process: str) -> dict:
             "spec": {"process": org.name(process), "steps": steps}}
 
 
-def make_work_instruction(org: Org, process: str, number: int) -> dict:
+def make_work_instruction(org: Org, process: str, number: int) -> Doc:
     chosen = org.rng.sample(org.activities[process], org.rng.randint(2, 6))
     steps = []
     for activity in chosen:
@@ -514,62 +522,75 @@ def make_work_instruction(org: Org, process: str, number: int) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Defects: what real organisations get wrong. Each takes a Process document and damages it.
 
-def _pick(org: Org, doc: dict) -> dict:
+def _pick(org: Org, doc: Doc) -> Doc:
     return org.rng.choice(doc["spec"]["activities"][1:-1])
 
 
-def _fields(org: Org) -> dict[str, str]:
-    return {"o": org.rng.choice(OBJECTS["recover"]), "s": org.rng.choice(org.services), "v": "Restore"}
+def _process(doc: Doc) -> str:
+    name: str = doc["metadata"]["name"]
+    return name.split("-")[0]
 
 
-def defect_role_actor(org: Org, doc: dict) -> None:
-    process = doc["metadata"]["name"].split("-")[0]
-    _pick(org, doc)["name"] = unique_name(org, process, ROLE_ACTORS)[0]
+def _fields(org: Org, doc: Doc) -> dict[str, str]:
+    process = _process(doc)
+    return {"o": org.rng.choice(OBJECTS[process]), "s": org.rng.choice(org.services),
+            "v": org.rng.choice(VERBS[process])}
 
 
-def defect_named_tool(org: Org, doc: dict) -> None:
+def defect_role_actor(org: Org, doc: Doc) -> None:
+    _pick(org, doc)["name"] = unique_name(org, _process(doc), ROLE_ACTORS)[0]
+
+
+def defect_named_tool(org: Org, doc: Doc) -> None:
     activity = _pick(org, doc)
     activity["name"] += f" in {org.rng.choice(TOOLS[:5])}"
 
 
-def defect_condition(org: Org, doc: dict) -> None:
-    _pick(org, doc)["description"] = org.rng.choice(CONDITIONS).format(**_fields(org)) + "."
+def defect_condition(org: Org, doc: Doc) -> None:
+    _pick(org, doc)["description"] = org.rng.choice(CONDITIONS).format(**_fields(org, doc)) + "."
 
 
-def defect_who_key(org: Org, doc: dict) -> None:
+def defect_who_key(org: Org, doc: Doc) -> None:
     _pick(org, doc)["performer"] = org.rng.choice(PERFORMERS)
 
 
-def defect_noun_title(org: Org, doc: dict) -> None:
-    process = doc["metadata"]["name"].split("-")[0]
-    doc["metadata"]["title"] = NOUN_TITLES[process]
+def defect_role_in_text(org: Org, doc: Doc) -> None:
+    _pick(org, doc)["description"] = f"Agree the timing with the service owner of the {org.rng.choice(org.services)}."
 
 
-def defect_no_output(org: Org, doc: dict) -> None:
+def defect_hidden_decision(org: Org, doc: Doc) -> None:
+    _pick(org, doc)["name"] = unique_name(org, _process(doc), DECISIONS)[0]
+
+
+def defect_noun_title(org: Org, doc: Doc) -> None:
+    doc["metadata"]["title"] = NOUN_TITLES[_process(doc)]
+
+
+def defect_no_output(org: Org, doc: Doc) -> None:
     del doc["spec"]["output"]
 
 
-def defect_no_trigger(org: Org, doc: dict) -> None:
+def defect_no_trigger(org: Org, doc: Doc) -> None:
     del doc["spec"]["trigger"]
 
 
-def defect_duplicate_id(org: Org, doc: dict) -> None:
+def defect_duplicate_id(org: Org, doc: Doc) -> None:
     activities = doc["spec"]["activities"]
     later = org.rng.randrange(len(activities) // 2, len(activities) - 1)
     activities[later]["id"] = activities[later - 20]["id"]
 
 
-def defect_branching(org: Org, doc: dict) -> None:
+def defect_branching(org: Org, doc: Doc) -> None:
     activities = doc["spec"]["activities"]
     at = org.rng.randrange(1, len(activities) - 3)
     activities[at]["next"] = [activities[at + 1]["id"], activities[at + 3]["id"]]
 
 
-def defect_qualifier(org: Org, doc: dict) -> None:
+def defect_qualifier(org: Org, doc: Doc) -> None:
     _pick(org, doc)["name"] += org.rng.choice([" for gold customers", " for premium users", ", priority 1 only"])
 
 
-def defect_one_sided_informing(org: Org, doc: dict) -> None:
+def defect_one_sided_informing(org: Org, doc: Doc) -> None:
     informing = doc["spec"]["control"]["informing"]
     informing[:] = [r for r in informing if r["purpose"] == "accountability"]
 
@@ -579,11 +600,12 @@ PROCESS_DEFECTS = {"role-as-actor": defect_role_actor, "named-tool": defect_name
                    "noun-title": defect_noun_title, "missing-output": defect_no_output,
                    "missing-trigger": defect_no_trigger, "duplicate-id": defect_duplicate_id,
                    "branching-next": defect_branching, "customer-qualifier": defect_qualifier,
-                   "accountability-only": defect_one_sided_informing}
+                   "accountability-only": defect_one_sided_informing, "role-in-text": defect_role_in_text,
+                   "hidden-decision": defect_hidden_decision}
 PROCESS_DEFECT_RATE = 0.10
 
 
-def damage_process(org: Org, doc: dict) -> bool:
+def damage_process(org: Org, doc: Doc) -> bool:
     if org.rng.random() >= PROCESS_DEFECT_RATE:
         return False
     kind = org.rng.choice(sorted(PROCESS_DEFECTS))
@@ -592,7 +614,7 @@ def damage_process(org: Org, doc: dict) -> bool:
     return True
 
 
-def orphan_process(org: Org) -> dict:
+def orphan_process(org: Org) -> Doc:
     """A process document that no model lists (an old ITIL process nobody removed)."""
     activities = [make_activity(org, "improve", 900 + n) for n in range(1, org.rng.randint(5, 9))]
     return {"apiVersion": "usm/v1", "kind": "Process",
@@ -609,7 +631,7 @@ def orphan_process(org: Org) -> dict:
 @dataclass
 class File:
     path: str
-    documents: list[dict]
+    documents: list[Doc]
     comment: str
     defective: bool = False
 
@@ -707,19 +729,21 @@ def write_single(out: Path, megabytes: float, seed: int) -> Stats:
         if size >= megabytes * 1e6:
             break
     write_file(stats, out / "single.yaml", "---\n".join(parts))
-    stats.multi_document_files = 1
+    stats.multi_document_files, stats.files_with_defects = 1, min(stats.files_with_defects, 1)
     return stats
 
 
 def write_many(out: Path, count: int, seed: int) -> Stats:
-    """One organisation over ``count`` files: its model and processes, then small routines, one per file."""
+    """One organisation over ``count`` files: its ten usual files, then small routines, one per file."""
     stats = Stats()
     org = Org(0, random.Random(seed), set())
-    files = organisation_files(org)[:6]
+    files = organisation_files(org)
     for number in range(1, count - len(files) + 1):
         process = PROCESSES[number % len(PROCESSES)]
-        doc = make_work_instruction(org, process, number) if number % 4 else make_practice(org, process)
-        doc["metadata"]["name"] += f"-{number}" if doc["kind"] == "Practice" else ""
+        if number % 4:
+            doc = make_work_instruction(org, process, 1000 + number)  # 1-3: the usual files
+        else:
+            doc = make_practice(org, process, (3, 6), str(number))
         files.append(File(f"routines/{process}/{doc['kind'].lower()}-{number:05d}.yaml", [doc], "A routine."))
     record(stats, org, files)
     for item in files:

@@ -41,38 +41,82 @@ class ConditionError(ValueError):
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """One pattern as :mod:`usm_rules.partition` reads it to decide which facts can take part.
+
+    ``literals`` are (attribute, operator, value) tests on the fact alone (operator one of
+    ``eq ne gt gte lt lte in``); ``joins`` are equality tests with a bound fact, (attribute,
+    alias, its attribute); ``compares`` says whether any other test compares with a bound fact.
+    """
+
+    fact: str
+    alias: str | None  # None under ``none``
+    literals: tuple[tuple[str, str, Any], ...]
+    joins: tuple[tuple[str, str, str], ...]
+    compares: bool
+    paired: str | None = None  # ``pairedWith``: binds a fact read after the partner's
+
+
+@dataclass(frozen=True)
 class Compiled:
-    """A condition ready for the engine: clauses, the bound aliases and the fact types used."""
+    """A condition ready for the engine: clauses, the bound aliases, the fact types used, and
+    each pattern's tests as :class:`Pattern` (from which the facts that can match are derived)."""
 
     clauses: tuple[dict, ...]
     aliases: tuple[tuple[str, str], ...]  # (alias, fact type) of the positive patterns
     positive_types: frozenset[str]
     negated_types: frozenset[str]
+    patterns: tuple[Pattern, ...] = ()
 
 
 def compile_condition(when: list[dict]) -> Compiled:
     bound: dict[str, str] = {}
     clauses: list[dict] = []
     negated: set[str] = set()
+    plans: list[Pattern] = []
     for index, pattern in enumerate(when):
         key = f"when[{index}]"
         if "none" in pattern:
             body = pattern["none"]
             negated.add(body["fact"])
             clauses.append({f"n{index}$not": _match(body["fact"], body.get("where", {}), bound, f"{key}.none")})
+            plans.append(_plan(body["fact"], None, body.get("where", {})))
         else:
             alias = pattern["as"]
             if alias in bound:
                 raise ConditionError(f"{key}.as", f"alias '{alias}' is bound twice")
             where = _paired(pattern, bound, key)
             clauses.append({alias: _match(pattern["fact"], where, bound, key)})
+            plans.append(_plan(pattern["fact"], alias, where, pattern.get("pairedWith")))
             bound[alias] = pattern["fact"]
     if not bound:
         raise ConditionError("when", "needs at least one pattern that binds a fact with 'as'")
     both = negated & set(bound.values())
     if both:
         raise ConditionError("when", f"fact type {sorted(both)[0]} is used both bound and under 'none'")
-    return Compiled(tuple(clauses), tuple(bound.items()), frozenset(bound.values()), frozenset(negated))
+    return Compiled(tuple(clauses), tuple(bound.items()), frozenset(bound.values()), frozenset(negated),
+                    tuple(plans))
+
+
+def _plan(fact: str, alias: str | None, where: dict, paired: str | None = None) -> Pattern:
+    """A checked pattern's tests, sorted into literal tests, equality joins and comparisons."""
+    literals: list[tuple[str, str, Any]] = []
+    joins: list[tuple[str, str, str]] = []
+    compares = False
+    for attribute, test in where.items():
+        for operator, operand in (test.items() if isinstance(test, dict) else [("eq", test)]):
+            ref: str | None = operand if operator == "ref" else (
+                operand["ref"] if operator != "in" and isinstance(operand, dict) else None)
+            if ref is not None and operator in ("ref", "eq"):
+                partner, _, other = ref.partition(".")
+                joins.append((attribute, partner, other))
+            elif ref:
+                compares = True
+            else:
+                literals.append((attribute, operator, operand))
+    if set(where) & LANGUAGE_ATTRIBUTES[fact]:
+        literals.append(("language", "ne", ""))
+    return Pattern(fact, alias, tuple(literals), tuple(joins), compares, paired)
 
 
 def _paired(pattern: dict, bound: dict[str, str], key: str) -> dict:

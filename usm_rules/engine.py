@@ -25,10 +25,8 @@ durable-rules' quirks are handled here and pinned by tests:
 
 from __future__ import annotations
 
-import faulthandler
 import itertools
 import json
-import multiprocessing
 import os
 import sys
 from dataclasses import dataclass
@@ -60,6 +58,8 @@ durable_rules_engine = _load_extension()
 from durable.engine import Host  # noqa: E402
 
 from .conditions import JOIN_KEY, Compiled, engine_name  # noqa: E402
+from .partition import CHUNK, Part, parts  # noqa: E402
+from .workers import can_isolate, run_isolated  # noqa: E402
 
 BATCH = 500
 _NAMES = itertools.count(1)
@@ -166,54 +166,81 @@ def _drain(ruleset) -> None:
     raise RuntimeError(f"the engine failed while running actions: {errors[0]}")
 
 
-def run_rules(rules: list[tuple[str, Compiled]], facts: list[dict]) -> dict[str, list[Match] | Crash]:
-    """Every rule's matches, run in a forked child process where the platform can fork.
+def run_rules(rules: list[tuple[str, Compiled]], facts: list[dict], jobs: int = 1,
+              big: bool = False) -> dict[str, list[Match] | Crash]:
+    """Every rule's matches. Each rule sees only the facts that can take part in a match, in
+    parts that can run on their own (:mod:`usm_rules.partition`); the parts run in child
+    processes, ``jobs`` at a time, each holding at most about :data:`~usm_rules.partition.CHUNK`
+    facts.
 
-    The child takes durable-rules' memory with it when it exits (its rulesets can never be
-    deleted, and a process can create at most 131,071 of them), and a segfault in the
-    engine kills the child, not the caller: the rules are then run one per child, so the
-    one that crashes is reported by name and the others still count.
+    A child takes durable-rules' memory with it when it exits (its rulesets can never be
+    deleted, and a process can create at most 131,071 of them), and a segfault in the engine
+    kills the child, not the caller: a task whose child died is run again one rule part per
+    child, so the rule that crashes is reported by name and the others still count.
     """
-    if not rules:
-        return {}
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _run_here(rules, facts)
-    outcome = _run_in_child(rules, facts)
-    if outcome is not None:
-        return outcome
-    if len(rules) == 1:
-        return {rules[0][0]: Crash(rules[0][0], "the rule engine crashed (the process died) while running it")}
-    split: dict[str, list[Match] | Crash] = {}
-    for rule in rules:
-        split.update(run_rules([rule], facts))
-    return split
+    tasks = plan(rules, facts)
+    if not can_isolate():  # pragma: no cover - platforms without fork
+        outcomes: list[dict | None] = [run_task(task) for task in tasks]
+    else:
+        outcomes = run_isolated(run_task, tasks, jobs, big)
+    merged: dict[str, list[Match] | Crash] = {rule_id: [] for rule_id, _ in rules}
+    for task, outcome in zip(tasks, outcomes, strict=True):
+        if outcome is None and len(task) > 1:
+            outcome = {}
+            for alone in run_isolated(run_task, [[unit] for unit in task], jobs, big):
+                outcome.update(alone or {})
+        for rule_id, _, _ in task:
+            _merge(merged, rule_id, (outcome or {}).get(rule_id))
+    return merged
 
 
-def _run_here(rules: list[tuple[str, Compiled]], facts: list[dict]) -> dict[str, list[Match] | Crash]:
-    batches = FactBatches(facts)
-    return {rule_id: run_rule(rule_id, compiled, batches) for rule_id, compiled in rules}
+_Unit = tuple[str, Compiled, list[dict]]
 
 
-def _run_in_child(rules: list[tuple[str, Compiled]], facts: list[dict]) -> dict | None:
-    """The outcome from a forked child, or None when the child died."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(rules, facts, sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        outcome = receiver.recv()
-    except EOFError:
-        outcome = None
-    finally:
-        receiver.close()
-        child.join()
+def plan(rules: list[tuple[str, Compiled]], facts: list[dict]) -> list[list[_Unit]]:
+    """The engine's tasks: each rule's parts with their facts, packed; every rule in one at least."""
+    by_type: dict[str, list[int]] = {}
+    for index, fact in enumerate(facts):
+        by_type.setdefault(fact["type"], []).append(index)
+    units: list[_Unit] = []
+    for rule_id, compiled in rules:
+        found = parts(compiled.patterns, facts, by_type) or [Part(())]  # the engine still sees the rule
+        units += [(rule_id, compiled, [facts[i] for i in part.facts]) for part in found]
+    return _packed(units)
+
+
+def _packed(units: list[_Unit]) -> list[list[_Unit]]:
+    """Rule parts packed into tasks of at most about CHUNK facts, in order."""
+    tasks: list[list[_Unit]] = []
+    size = 0
+    for unit in units:
+        if not tasks or (size and size + len(unit[2]) > CHUNK):
+            tasks.append([])
+            size = 0
+        tasks[-1].append(unit)
+        size += len(unit[2])
+    return tasks
+
+
+def _merge(merged: dict[str, list[Match] | Crash], rule_id: str, outcome: list[Match] | Crash | None) -> None:
+    if isinstance(merged[rule_id], Crash):
+        return
+    if outcome is None:
+        merged[rule_id] = Crash(rule_id, "the rule engine crashed (the process died) while running it")
+    elif isinstance(outcome, Crash):
+        merged[rule_id] = outcome
+    else:  # a match two parts both hold (a fact in two partitions) counts once
+        before = merged[rule_id]
+        merged[rule_id] = list(dict.fromkeys([*(before if isinstance(before, list) else []), *outcome]))
+
+
+def run_task(task: list[_Unit]) -> dict[str, list[Match] | Crash]:
+    """Run one task's rule parts, each in its own ruleset; a rule's parts' matches together."""
+    outcome: dict[str, list[Match] | Crash] = {}
+    for rule_id, compiled, facts in task:
+        before = outcome.get(rule_id, [])
+        if isinstance(before, Crash):
+            continue
+        found = run_rule(rule_id, compiled, FactBatches(facts))
+        outcome[rule_id] = found if isinstance(found, Crash) else list(dict.fromkeys([*before, *found]))
     return outcome
-
-
-def _child(rules: list[tuple[str, Compiled]], facts: list[dict], sender) -> None:
-    faulthandler.disable()  # a crash here is reported as a finding, not as a C traceback
-    try:
-        sender.send(_run_here(rules, facts))
-    finally:
-        sender.close()

@@ -86,7 +86,8 @@ def _resolve(ref: str, base: str, schemas: dict[str, dict]) -> tuple[Any, str]:
 @cache
 def compiled_for(name: str) -> Any:
     """The compiled (jsonschema-rs) validator for one shipped schema, from the same inlined schema."""
-    return jsonschema_rs.Draft202012Validator(validator_for(name).schema)
+    schema: Any = validator_for(name).schema
+    return jsonschema_rs.Draft202012Validator(schema)
 
 
 def validate_document(document: Document) -> list[Problem]:
