@@ -13,6 +13,16 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_processes"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """The command line caches per-file work in the user cache folder: the tests use their own."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        patch.setenv("LOCALAPPDATA", str(folder))
+        yield folder
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

@@ -101,14 +101,18 @@ def test_a_rule_whose_message_does_not_fit_is_a_finding_naming_it(tree):
     assert crash == ["rule X0002 (misfit) crashed and was skipped: KeyError: 'nothing'; please report this"]
 
 
-def test_a_process_killed_by_a_segfault_costs_only_its_rule(tree, monkeypatch):
+@pytest.mark.parametrize("big", [False, True], ids=["forked-here", "forked-by-the-hub"])
+def test_a_process_killed_by_a_segfault_costs_only_its_rule(tree, monkeypatch, big):
     """durable-rules can segfault (jruizgit/rules#381, delete_state); whatever the trigger, the
     engine's process dies with SIGSEGV. Make one rule do exactly that, deterministically: the
-    run must report that rule by name and keep every other rule's findings."""
+    run must report that rule by name and keep every other rule's findings, whether the engine's
+    children are forked by this process (a small run) or by the hub (a big one, on two cores)."""
     import os
     import signal
 
-    from usm_rules import engine
+    from usm_rules import api, engine
+
+    monkeypatch.setattr(api, "BIG", 0 if big else api.BIG)
 
     real = engine.run_rule
 
@@ -121,7 +125,7 @@ def test_a_process_killed_by_a_segfault_costs_only_its_rule(tree, monkeypatch):
     tree({"a.yaml": TWO_PROCESSES})
     catalog = load_catalog()
     broken = dataclasses.replace(catalog["USM0902"], id="X0003", name="segfault")
-    result = usm_rules.check_paths(["."], catalog=Catalog([*catalog, broken]))
+    result = usm_rules.check_paths(["."], catalog=Catalog([*catalog, broken]), jobs=2)
     crash = [f.message for f in result.findings if f.rule == "USM0010"]
     assert crash == ["rule X0003 (segfault) crashed and was skipped: the rule engine crashed (the process died) "
                      "while running it; please report this"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,18 +18,19 @@ from .baseline import Baseline, apply_baseline
 from .catalog import Catalog, EngineRule, load_catalog
 from .ceiling import maturity
 from .config import Config, ConfigError
-from .discovery import discover, display_path
+from .discovery import Source, discover, display_path
 from .engine import Crash, run_rules
-from .facts import Fact, build_facts
+from .facts import Fact
+from .filework import Settings, Unread, numbered, read_all
 from .findings import LANGUAGE_NOT_READ, Findings, deduplicate
-from .inputs import Input, read_input
-from .language import Reading, reading
-from .lexicon import reader, supported
-from .loader import Document
-from .model import DocumentLanguage, FileOutcome, Finding, Result
-from .predicates import Reader
+from .inputs import Input
+from .lexicon import supported
+from .model import FileOutcome, Finding, Result
 from .selection import Selection
 from .suppress import apply_directives, apply_waivers
+from .workers import Hub, can_fork, cores, pool_map
+
+BIG = 2_000_000  # bytes of input from which files are read on every core (below, a pool costs more than it saves)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Request:
     exclude: tuple[str, ...] = ()
     baseline: Baseline | None = None
     stdin: bytes | None = None
+    jobs: int = 1  # processes to read files and run rules on (0: one per core)
+    cache: Path | None = None  # the folder of the per-file cache; None: no cache
 
 
 def run(request: Request, today: dt.date | None = None) -> tuple[Catalog, Result]:
@@ -54,7 +58,7 @@ def run(request: Request, today: dt.date | None = None) -> tuple[Catalog, Result
     catalog = prepare_catalog(request.config, request.rules)
     result = check_paths(request.paths, select=request.select, ignore=request.ignore, exclude=request.exclude,
                          stdin=request.stdin, catalog=catalog, config=request.config,
-                         baseline=request.baseline, today=today)
+                         baseline=request.baseline, today=today, jobs=request.jobs, cache=request.cache)
     return catalog, result
 
 
@@ -70,6 +74,8 @@ def check_paths(
     config: Config | None = None,
     baseline: Baseline | None = None,
     today: dt.date | None = None,
+    jobs: int = 1,
+    cache: Path | None = None,
 ) -> Result:
     """Check every YAML document under ``paths`` against the rule catalogue.
 
@@ -79,7 +85,9 @@ def check_paths(
     :class:`~usm_rules.catalog.CatalogError` for a broken rule pack,
     :class:`~usm_rules.config.ConfigError` for a configuration that names unknown rules,
     :class:`~usm_rules.selection.SelectionError` for an unknown ``select`` or ``ignore`` entry;
-    problems in the input files are findings, never exceptions.
+    problems in the input files are findings, never exceptions. ``jobs`` processes (0: one per
+    core) read the files and run the rules; the result is the same whatever their number.
+    ``cache`` is a folder where each file's reading is kept, keyed by its content.
     """
     config = config or Config()
     catalog = catalog or prepare_catalog(config, rules)
@@ -88,19 +96,21 @@ def check_paths(
     make = Findings(catalog.rules)
     patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in exclude))
     sources = discover([str(p) for p in paths], patterns, config.include)
-    inputs = tuple(read_input(source, stdin) for source in sources)
-    documents = [d for item in inputs for d in item.documents]
-    readings = {id(d): reading(d.data, config.language) for d in documents if d.data["kind"] == "Process"}
-    readers: dict[str, Reader] = {}
-    facts = build_facts(documents, [d for item in inputs for d in item.invalid],
-                        lambda d: _reader(readings.get(id(d)), readers, config))
-    findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
-    findings += _not_read(documents, readings, make)
-    findings += _run_rules([r for r in catalog.engine_rules() if selection.keeps(r.id)], facts, make)
+    jobs = jobs if jobs > 0 else cores()
+    big = _size(sources) >= BIG and can_fork()
+    settings = Settings(config.language, config.roles, config.tools)
+    with Hub(jobs) if big else nullcontext() as hub:  # forked now, while this process is small
+        works = read_all(sources, settings, stdin, cache,
+                         lambda function, items: pool_map(function, items, jobs if big else 1))
+        inputs = tuple(item.input for item in works)
+        facts = numbered(works)
+        findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
+        findings += [_not_read(unread, make) for item in works for unread in item.unread]
+        findings += _run_rules([r for r in catalog.engine_rules() if selection.keeps(r.id)], facts, make, jobs, hub)
     findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection,
                                 make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
-    processes = tuple(d.data["metadata"]["name"] for d in documents if d.data["kind"] == "Process")
+    processes = tuple(name for item in works for name in item.processes)
     files = tuple(_outcome(item, catalog) for item in inputs)
     return Result(
         findings=tuple(findings),
@@ -112,40 +122,32 @@ def check_paths(
         complete=all(f.status != "error" for f in files) and not any(catalog[f.rule].incomplete for f in findings),
         mapping=config.mapping,
         fixed=fixed,
-        languages=tuple(DocumentLanguage(d.file, d.line, d.data["metadata"]["name"], readings[id(d)].language,
-                                         readings[id(d)].source) for d in documents if id(d) in readings),
+        languages=tuple(language for item in works for language in item.languages),
         inputs=inputs,
     )
 
 
-def _reader(read: Reading | None, readers: dict[str, Reader], config: Config) -> Reader | None:
-    """The language checks for a document read in a supported language (with the organisation's
-    own names), else None; each language's reader is made once per run, when first needed."""
-    if read is None or read.language not in supported():
-        return None
-    if read.language not in readers:
-        readers[read.language] = reader(read.language).extended(config.roles, config.tools)
-    return readers[read.language]
-
-
-def _not_read(documents: list[Document], readings: dict[int, Reading], make: Findings) -> list[Finding]:
-    """One info finding per process whose language checks are skipped, saying why."""
-    found = []
-    readable = ", ".join(supported())
-    for document in documents:
-        read = readings.get(id(document))
-        if read is None or read.language in supported():
+def _size(sources: list[Source]) -> int:
+    """The bytes a run reads (as far as the files can be stat'ed)."""
+    total = 0
+    for source in sources:
+        try:
+            total += source.path.stat().st_size if source.path is not None and not source.problem else 0
+        except OSError:
             continue
-        if read.language:
-            why = f"the text reads as '{read.language}' ({read.source})"
-        else:
-            why = "the language of its text could not be determined"
-        name = document.data["metadata"]["name"]
-        line, column = document.positions.value(("metadata", "name"))
-        found.append(make.make(LANGUAGE_NOT_READ, document.file, line, column,
-                               f"language checks skipped: {why}; usm-rules reads {readable}; set `language` "
-                               "if this is wrong", f"Process/{name}"))
-    return found
+    return total
+
+
+def _not_read(unread: Unread, make: Findings) -> Finding:
+    """The info finding for a process whose language checks are skipped, saying why."""
+    readable = ", ".join(supported())
+    if unread.language:
+        why = f"the text reads as '{unread.language}' ({unread.source})"
+    else:
+        why = "the language of its text could not be determined"
+    return make.make(LANGUAGE_NOT_READ, unread.file, unread.line, unread.column,
+                     f"language checks skipped: {why}; usm-rules reads {readable}; set `language` "
+                     "if this is wrong", f"Process/{unread.name}")
 
 
 def prepare_catalog(config: Config, rules: Iterable[str | Path] = ()) -> Catalog:
@@ -192,8 +194,9 @@ def _outcome(item: Input, catalog: Catalog) -> FileOutcome:
     return FileOutcome(item.path, "error" if failed else "checked", item.document_count)
 
 
-def _run_rules(rules: list[EngineRule], facts: list[Fact], make: Findings) -> list[Finding]:
-    outcomes = run_rules([(rule.id, rule.compiled) for rule in rules], [fact.attrs for fact in facts])
+def _run_rules(rules: list[EngineRule], facts: list[Fact], make: Findings, jobs: int,
+               hub: Hub | None) -> list[Finding]:
+    outcomes = run_rules([(rule.id, rule.compiled) for rule in rules], [fact.attrs for fact in facts], jobs, hub)
     findings: list[Finding] = []
     for rule in rules:
         outcome = outcomes[rule.id]

@@ -20,6 +20,7 @@ import click
 
 from .api import Request, run
 from .baseline import BaselineError, build, load_baseline
+from .cache import default_folder
 from .catalog import CatalogError, load_catalog
 from .config import Config, ConfigError, find_config, load_config
 from .gate import FAIL_ON, failing
@@ -87,6 +88,11 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
                      help="Only these rules: ids, names or requirements (R1), comma-separated."),
         click.option("--ignore", multiple=True, help="Skip these rules: ids, names or requirements (R1)."),
         click.option("--exclude", multiple=True, help="Skip files matching this glob or below this folder."),
+        click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
+                     help="Processes to read files and run rules on (0: one per core)."),
+        click.option("--no-cache", is_flag=True, help="Read every file anew; leave the cache alone."),
+        click.option("--cache-dir", type=click.Path(file_okay=False),
+                     help="Keep the per-file cache here [default: the user cache folder]."),
     ]
     if baseline_help:
         options.append(click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
@@ -95,14 +101,15 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(command)
         def wrapper(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
-                    select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
-                    baseline_file: str | None = None, **rest: Any) -> None:
+                    select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], jobs: int,
+                    no_cache: bool, cache_dir: str | None, baseline_file: str | None = None, **rest: Any) -> None:
             paths = paths or (".",)
             with _usage_errors():
                 request = Request(
                     paths=paths, config=_config(paths, config_file, no_config), rules=rule_dirs, select=select,
                     ignore=ignore, exclude=exclude, baseline=load_baseline(baseline_file) if baseline_file else None,
-                    stdin=sys.stdin.buffer.read() if "-" in paths else None,
+                    stdin=sys.stdin.buffer.read() if "-" in paths else None, jobs=jobs,
+                    cache=None if no_cache else Path(cache_dir) if cache_dir else default_folder(),
                 )
             command(request=request, **rest)
 

@@ -59,7 +59,7 @@ from durable.engine import Host  # noqa: E402
 
 from .conditions import JOIN_KEY, Compiled, engine_name  # noqa: E402
 from .partition import CHUNK, Part, parts  # noqa: E402
-from .workers import can_isolate, run_isolated  # noqa: E402
+from .workers import Hub, can_fork, run_isolated  # noqa: E402
 
 BATCH = 500
 _NAMES = itertools.count(1)
@@ -167,27 +167,31 @@ def _drain(ruleset) -> None:
 
 
 def run_rules(rules: list[tuple[str, Compiled]], facts: list[dict], jobs: int = 1,
-              big: bool = False) -> dict[str, list[Match] | Crash]:
+              hub: Hub | None = None) -> dict[str, list[Match] | Crash]:
     """Every rule's matches. Each rule sees only the facts that can take part in a match, in
     parts that can run on their own (:mod:`usm_rules.partition`); the parts run in child
-    processes, ``jobs`` at a time, each holding at most about :data:`~usm_rules.partition.CHUNK`
-    facts.
+    processes, ``jobs`` at a time (forked by ``hub`` when given), each holding at most about
+    :data:`~usm_rules.partition.CHUNK` facts.
 
     A child takes durable-rules' memory with it when it exits (its rulesets can never be
     deleted, and a process can create at most 131,071 of them), and a segfault in the engine
     kills the child, not the caller: a task whose child died is run again one rule part per
     child, so the rule that crashes is reported by name and the others still count.
     """
+    def isolated(tasks: list[list[_Unit]]) -> list[dict | None]:
+        if hub is not None:
+            return hub.run(run_task, tasks)
+        if can_fork():
+            return run_isolated(run_task, tasks, jobs)
+        return [run_task(task) for task in tasks]  # pragma: no cover - platforms without fork
+
     tasks = plan(rules, facts)
-    if not can_isolate():  # pragma: no cover - platforms without fork
-        outcomes: list[dict | None] = [run_task(task) for task in tasks]
-    else:
-        outcomes = run_isolated(run_task, tasks, jobs, big)
+    outcomes = isolated(tasks)
     merged: dict[str, list[Match] | Crash] = {rule_id: [] for rule_id, _ in rules}
     for task, outcome in zip(tasks, outcomes, strict=True):
         if outcome is None and len(task) > 1:
             outcome = {}
-            for alone in run_isolated(run_task, [[unit] for unit in task], jobs, big):
+            for alone in isolated([[unit] for unit in task]):
                 outcome.update(alone or {})
         for rule_id, _, _ in task:
             _merge(merged, rule_id, (outcome or {}).get(rule_id))

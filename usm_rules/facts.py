@@ -20,7 +20,7 @@ from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 Position = tuple[int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     """One fact: what the engine matches (``attrs``) and where findings about it point."""
 

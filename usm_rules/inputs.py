@@ -1,10 +1,12 @@
 """Each input read once, into a frozen value every later stage shares.
 
 An :class:`Input` holds what one file gave: its displayed path, the SHA-256 of its bytes, its
-decoded lines, its valid and schema-invalid documents, its requirement-0 problems, its
-suppression comments and what it declares. The rules, the suppressions and the audit report
-all work from it; nothing opens an input file a second time, so a file edited during a run
-cannot make the report disagree with the verdict, and standard input works everywhere.
+decoded lines, how many documents it holds, its requirement-0 problems, its suppression
+comments and what it declares. The suppressions and the audit report work from it; the
+documents themselves (:class:`Read`) are turned into facts where the file is read
+(:mod:`usm_rules.filework`) and not kept. Nothing opens an input file a second time, so a file
+edited during a run cannot make the report disagree with the verdict, and standard input works
+everywhere.
 """
 
 from __future__ import annotations
@@ -40,30 +42,36 @@ class Input:
     path: str  # as displayed
     sha256: str  # of its bytes; "" when it could not be read
     lines: tuple[str, ...]  # decoded text lines, () when it could not be read or decoded
-    documents: tuple[Document, ...]  # valid against their schema
-    invalid: tuple[Document, ...]  # schema-invalid: left out of the rules, but what they declare counts
+    document_count: int  # its YAML documents that are mappings, valid or not
     problems: tuple[Problem, ...]
     directives: tuple[Directive, ...]
     declares: tuple[Declaration, ...]
     skipped: bool = False  # YAML, but no usm document: another tool's file, read no further
     missing: bool = False  # a given path that does not exist
 
-    @property
-    def document_count(self) -> int:
-        return len(self.documents) + len(self.invalid)
+
+@dataclass(frozen=True)
+class Read:
+    """One input as read, with its documents: valid ones, and schema-invalid ones (left out of
+    the rules, but what they declare counts)."""
+
+    input: Input
+    documents: tuple[Document, ...] = ()
+    invalid: tuple[Document, ...] = ()
 
 
-def read_input(source: Source, stdin: bytes | None = None) -> Input:
-    """Read, decode, parse and validate one source; every problem becomes a :class:`Problem`."""
-    raw = read_source(source, stdin)
+def read_input(source: Source, stdin: bytes | None = None, raw: bytes | str | None = None) -> Read:
+    """Read, decode, parse and validate one source; every problem becomes a :class:`Problem`.
+    ``raw`` is the source's bytes (or why they could not be read) when already read."""
+    raw = read_source(source, stdin) if raw is None else raw
     if isinstance(raw, str):
         problem = Problem(UNREADABLE, f"cannot read file: {raw}", 1, 1)
-        return Input(source.display, "", (), (), (), (problem,), (), (), missing=raw == MISSING)
+        return Read(Input(source.display, "", (), 0, (problem,), (), (), missing=raw == MISSING))
     loaded = load_bytes(source.display, raw)
     some = loaded.documents or any(p.rule == NOT_A_MAPPING for p in loaded.problems)
     if some and not any(is_usm(d.data) for d in loaded.documents) and not any(
             p.rule in UNDECIDABLE for p in loaded.problems):
-        return Input(source.display, hashlib.sha256(raw).hexdigest(), (), (), (), (), (), (), skipped=True)
+        return Read(Input(source.display, hashlib.sha256(raw).hexdigest(), (), 0, (), (), (), skipped=True))
     directives = scan(source.display, loaded.text, loaded.strings) if loaded.text is not None else []
     valid: list[Document] = []
     invalid: list[Document] = []
@@ -73,12 +81,13 @@ def read_input(source: Source, stdin: bytes | None = None) -> Input:
         problems.extend(errors)
         (invalid if errors else valid).append(document)
     declares = tuple(d for d in map(_declaration, loaded.documents) if d is not None)
-    return Input(
+    read = Input(
         path=source.display, sha256=hashlib.sha256(raw).hexdigest(),
         lines=tuple(loaded.text.splitlines()) if loaded.text is not None else (),
-        documents=tuple(valid), invalid=tuple(invalid), problems=tuple(problems),
+        document_count=len(loaded.documents), problems=tuple(problems),
         directives=tuple(directives), declares=declares,
     )
+    return Read(read, tuple(valid), tuple(invalid))
 
 
 def is_usm(data: Any) -> bool:

@@ -87,25 +87,37 @@ def parts(patterns: Sequence[Pattern], facts: Sequence[dict], by_type: dict[str,
         if len(positive) == 1 and not decided and len(patterns) == 1:  # no join: split anywhere
             return [Part(tuple(kept[i:i + chunk])) for i in range(0, len(kept), chunk)]
         return [Part(tuple(kept))] if kept else []
-    groups: dict[Any, list[list[int]]] = {}
-    for i, found in enumerate(candidates):
-        attributes = keys[i]
-        single = attributes[0] if len(attributes) == 1 else None
-        for f in found:
-            fact = facts[f]
-            if single is not None:
-                value = fact.get(single)
-                key = value if type(value) is str else _typed(value)
-            else:
-                key = tuple(_typed(fact.get(a)) for a in attributes)
-            members = groups.get(key)
-            if members is None:
-                members = groups[key] = [[] for _ in patterns]
-            members[i].append(f)
-    alive = [sorted(set().union(*members)) for members in groups.values()
-             if all(members[i] for i in positive) and not any(refuting[i].intersection(members[i]) for i in decided)
-             and all(max(members[mine]) > min(members[partner]) for partner, mine in pairs)]
-    return _packed(alive, chunk)
+    # set operations on each pattern's keys, so that only surviving facts are grouped
+    keyed = [_keys(facts, found, keys[i]) for i, found in enumerate(candidates)]
+    alive = set.intersection(*(set(keyed[i]) for i in positive))
+    for i in decided:
+        alive -= {key for f, key in zip(candidates[i], keyed[i], strict=True) if f in refuting[i]}
+    for partner, mine in pairs:  # some fact of the pattern comes after some fact of its partner
+        first: dict[Any, int] = {}
+        for f, key in zip(candidates[partner], keyed[partner], strict=True):
+            if key in alive and f < first.get(key, f + 1):
+                first[key] = f
+        last: dict[Any, int] = {}
+        for f, key in zip(candidates[mine], keyed[mine], strict=True):
+            if key in alive and f > last.get(key, -1):
+                last[key] = f
+        alive = {key for key in alive if last.get(key, -1) > first.get(key, len(facts))}
+    groups: dict[Any, set[int]] = {}
+    for found, keys_found in zip(candidates, keyed, strict=True):
+        for f, key in zip(found, keys_found, strict=True):
+            if key in alive:
+                groups.setdefault(key, set()).add(f)
+    return _packed((sorted(group) for group in groups.values()), chunk)
+
+
+def _keys(facts: Sequence[dict], found: list[int], attributes: tuple[str, ...]) -> list[Any]:
+    """Each fact's partition key: its key attributes' values, a string as itself, any other value
+    with its type (see :func:`_typed`)."""
+    if len(attributes) == 1:
+        single = attributes[0]
+        return [value if type(value := facts[f].get(single)) is str else _typed(value) for f in found]
+    return [tuple(value if type(value := facts[f].get(a)) is str else _typed(value) for a in attributes)
+            for f in found]
 
 
 def _decided(patterns: Sequence[Pattern], i: int, keys: list[tuple[str, ...]] | None) -> bool:

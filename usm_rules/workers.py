@@ -1,15 +1,16 @@
 """Child processes: a pool for work spread over the cores, and one process per task where a
 task must not outlive its work (the rule engine never frees what it holds).
 
-Children come from a fork server (a small process started once, with the modules the work
-needs already imported) when the run is big: forking the main process instead would copy
-every page it holds into each child's resident size. A small run forks the main process
-directly, which costs a few milliseconds instead of a server's start. Where the platform
-cannot fork, ``jobs=1`` runs the work in this process.
+Children are forked, never spawned: a spawned child (or Python's fork server) runs the
+caller's main module again, which a library must not ask of its callers. A big run forks a
+:class:`Hub` first, while the process is still small, and the hub forks each isolated task:
+forking the main process late would give every child the resident size of everything the run
+has read by then. Where the platform cannot fork, the work runs in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import multiprocessing
 import os
@@ -21,8 +22,6 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-PRELOAD = ["usm_rules.engine", "usm_rules.filework"]
-
 
 def cores() -> int:
     """The cores this process may run on."""
@@ -32,36 +31,65 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def context(big: bool) -> Any:
-    """The start method for children: fork server for big runs, fork for small ones, else spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    if big and "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        return ctx
-    if "fork" in methods:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
-
-
-def can_isolate() -> bool:
-    """Whether a task can run in a child cheaply (the platform forks)."""
+def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def pool_map(function: Callable[[T], R], items: Sequence[T], jobs: int, big: bool) -> list[R]:
-    """``function`` over ``items`` in order, on ``jobs`` processes (here, for one job)."""
-    if jobs <= 1 or len(items) <= 1:
+def pool_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    """``function`` over ``items`` in order, on ``jobs`` forked processes (here, for one job)."""
+    if jobs <= 1 or len(items) <= 1 or not can_fork():
         return [function(item) for item in items]
-    chunk = max(1, min(32, len(items) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context(big)) as pool:
+    chunk = max(1, min(16, len(items) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(function, items, chunksize=chunk))
 
 
-def run_isolated(function: Callable[[T], R], tasks: Iterable[T], jobs: int, big: bool) -> list[R | None]:
-    """Each task in a child process of its own, at most ``jobs`` at once, results in task order;
-    None for a task whose child died (a crash in C code costs that task, not the run)."""
-    ctx = context(big)
+class Hub:
+    """A small process, forked before the run grows, that forks the isolated tasks for it."""
+
+    def __init__(self, jobs: int) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._connection, theirs = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(theirs, jobs))
+        self._process.start()
+        theirs.close()
+
+    def run(self, function: Callable[[T], R], tasks: list[T]) -> list[R | None]:
+        """As :func:`run_isolated`, forked from the hub."""
+        self._connection.send((function, tasks))
+        results: list[R | None] = self._connection.recv()
+        return results
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):  # the hub is gone already
+            self._connection.send(None)
+        self._connection.close()
+        self._process.join()
+
+    def __enter__(self) -> Hub:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _serve(connection: Connection, jobs: int) -> None:
+    """The hub's loop: run each batch of tasks it is sent until told to stop (or orphaned)."""
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        function, tasks = message
+        connection.send(run_isolated(function, tasks, jobs))
+
+
+def run_isolated(function: Callable[[T], R], tasks: Iterable[T], jobs: int) -> list[R | None]:
+    """Each task in a forked child process of its own, at most ``jobs`` at once, results in task
+    order; None for a task whose child died (a crash in C code costs that task, not the run)."""
+    ctx = multiprocessing.get_context("fork")
     pending = list(enumerate(tasks))
     results: list[R | None] = [None] * len(pending)
     running: dict[Connection, tuple[int, Any]] = {}
@@ -74,15 +102,14 @@ def run_isolated(function: Callable[[T], R], tasks: Iterable[T], jobs: int, big:
             sender.close()
             running[receiver] = (index, child)
         for ready in wait(list(running)):
-            receiver = ready if isinstance(ready, Connection) else None
-            assert receiver is not None, "only pipes are waited on"
-            index, child = running.pop(receiver)
+            assert isinstance(ready, Connection), "only pipes are waited on"
+            index, child = running.pop(ready)
             try:
-                results[index] = receiver.recv()
+                results[index] = ready.recv()
             except EOFError:
                 results[index] = None
             finally:
-                receiver.close()
+                ready.close()
                 child.join()
     return results
 

@@ -1,0 +1,84 @@
+"""Scale without a change of answer: any number of jobs, the cache cold or warm, give the same
+output byte for byte. (How fast and how small is measured by bench/scale.py, never here.)"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+
+from usm_rules import api
+from usm_rules.cache import FileCache
+from usm_rules.cli import cli
+
+
+def _check(*args: str) -> tuple[int, str]:
+    done = CliRunner().invoke(cli, ["check", *args], env={"SOURCE_DATE_EPOCH": "0"})
+    return done.exit_code, done.stdout
+
+
+@pytest.fixture()
+def samples(tmp_path, monkeypatch):
+    """A copy of the sample processes, read on every core however small (as a big run is)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(api, "BIG", 0)
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    return tmp_path / "samples"
+
+
+@pytest.mark.parametrize("format_", ["json", "sarif", "text"])
+def test_the_output_is_the_same_whatever_the_number_of_jobs(samples, format_):
+    one = _check("samples", "--format", format_, "--jobs", "1", "--no-cache")
+    for jobs in ("2", "3", "0"):
+        assert _check("samples", "--format", format_, "--jobs", jobs, "--no-cache") == one
+    assert one[0] == 1 and "USM0101" in one[1]
+
+
+def test_a_warm_cache_gives_the_same_output_and_an_edit_is_seen(samples, tmp_path):
+    cache = tmp_path / "cache"
+    cold = _check("samples", "--format", "json", "--cache-dir", str(cache))
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert len(entries) == len(json.loads(cold[1])["files"]) > 20  # one per file read
+    assert _check("samples", "--format", "json", "--cache-dir", str(cache)) == cold
+    assert _check("samples", "--format", "json", "--no-cache") == cold
+    # an edited file is read anew: here a process renamed, which the findings must show
+    recover = samples / "reference" / "recover.yaml"
+    recover.write_text(recover.read_text(encoding="utf-8").replace("name: recover\n", "name: recover-it\n", 1),
+                       encoding="utf-8")
+    edited = _check("samples", "--format", "json", "--cache-dir", str(cache))
+    assert edited == _check("samples", "--format", "json", "--no-cache")
+    assert edited != cold and "recover-it" in edited[1]
+
+
+def test_a_broken_cache_entry_is_read_anew(samples, tmp_path):
+    cache = tmp_path / "cache"
+    cold = _check("samples/reference", "--format", "json", "--cache-dir", str(cache))
+    for entry in (p for p in cache.rglob("*") if p.is_file()):
+        entry.write_bytes(b"not a pickle")
+    assert _check("samples/reference", "--format", "json", "--cache-dir", str(cache)) == cold
+
+
+def test_no_cache_leaves_the_cache_alone(samples, tmp_path):
+    cache = tmp_path / "cache"
+    _check("samples/reference", "--no-cache", "--cache-dir", str(cache))
+    assert not cache.exists()
+
+
+def test_reading_settings_and_content_are_part_of_the_key(tmp_path):
+    english, dutch = FileCache(tmp_path, "language=en"), FileCache(tmp_path, "language=nl")
+    assert english.key("a.yaml", b"x") != dutch.key("a.yaml", b"x")
+    assert english.key("a.yaml", b"x") != english.key("a.yaml", b"y")
+    assert english.key("a.yaml", b"x") != english.key("b.yaml", b"x")
+    english.put(english.key("a.yaml", b"x"), {"kept": True})
+    assert english.get(english.key("a.yaml", b"x")) == {"kept": True}
+    assert dutch.get(dutch.key("a.yaml", b"x")) is None
+
+
+def test_an_unwritable_cache_is_no_error(samples, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    code, output = _check("samples/reference", "--format", "json", "--cache-dir", str(blocked / "cache"))
+    assert code == 0 and json.loads(output)["files"]

@@ -1,0 +1,142 @@
+"""One file's share of a run: read it, decide each process's language, build its facts.
+
+Everything here depends on the file's bytes and the reading settings alone, never on other
+files, so files are read on every core (:func:`read_all`) and the outcome of one can be kept
+in the cache (:mod:`usm_rules.cache`). The documents are dropped once their facts are built:
+what later stages need is in the :class:`FileWork`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .cache import FileCache
+from .discovery import Source, read_source
+from .facts import Fact, build_facts
+from .inputs import Input, read_input
+from .language import Reading, reading
+from .lexicon import reader, supported
+from .loader import Document
+from .model import DocumentLanguage
+from .predicates import Reader
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What reading a file depends on besides its bytes (part of every cache key)."""
+
+    language: str = "auto"
+    roles: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A process whose language checks are skipped, and why: where its name stands."""
+
+    file: str
+    line: int
+    column: int
+    name: str
+    language: str
+    source: str
+
+
+@dataclass(frozen=True)
+class FileWork:
+    """What one file gives the run. Fact ids (``fid``) count from 1 within the file, valid
+    documents' facts first; the run numbers them anew (:func:`numbered`)."""
+
+    input: Input
+    facts: tuple[Fact, ...] = ()  # of the valid documents
+    declared: tuple[Fact, ...] = ()  # what the schema-invalid documents declare
+    processes: tuple[str, ...] = ()  # names of the valid Process documents, in order
+    languages: tuple[DocumentLanguage, ...] = ()
+    unread: tuple[Unread, ...] = ()
+
+
+def work(source: Source, settings: Settings, stdin: bytes | None = None,
+         raw: bytes | str | None = None) -> FileWork:
+    """Read one source and build its facts."""
+    read = read_input(source, stdin, raw)
+    readings = {id(d): reading(d.data, settings.language) for d in read.documents if d.data["kind"] == "Process"}
+    facts = build_facts(read.documents, (), lambda d: _reader(readings.get(id(d)), settings))
+    declared = build_facts((), read.invalid)
+    processes = [d for d in read.documents if id(d) in readings]
+    return FileWork(
+        input=read.input, facts=tuple(facts), declared=tuple(declared),
+        processes=tuple(d.data["metadata"]["name"] for d in processes),
+        languages=tuple(DocumentLanguage(d.file, d.line, d.data["metadata"]["name"], readings[id(d)].language,
+                                         readings[id(d)].source) for d in processes),
+        unread=tuple(_unread(d, readings[id(d)]) for d in processes if readings[id(d)].language not in supported()),
+    )
+
+
+def _unread(document: Document, read: Reading) -> Unread:
+    line, column = document.positions.value(("metadata", "name"))
+    return Unread(document.file, line, column, document.data["metadata"]["name"], read.language, read.source)
+
+
+def _reader(read: Reading | None, settings: Settings) -> Reader | None:
+    """The language checks for a document read in a supported language (with the organisation's
+    own names), else None."""
+    if read is None or read.language not in supported():
+        return None
+    return _extended(read.language, settings.roles, settings.tools)
+
+
+@cache
+def _extended(language: str, roles: tuple[str, ...], tools: tuple[str, ...]) -> Reader:
+    """Each language's reader, made once per process, when first needed."""
+    return reader(language).extended(roles, tools)
+
+
+def numbered(works: Sequence[FileWork]) -> list[Fact]:
+    """Every file's facts in one list, numbered in reading order: the valid documents' facts
+    of every file, then what the invalid ones declare (as if read in one pass)."""
+    facts = [fact for item in works for fact in item.facts] + [fact for item in works for fact in item.declared]
+    for fid, fact in enumerate(facts, 1):
+        fact.attrs["fid"] = fid
+    return facts
+
+
+def read_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None, cache_folder: Path | None,
+             map_files: Callable[[Callable[[Source], FileWork], Sequence[Source]], list[FileWork]]) -> list[FileWork]:
+    """Every source's work, in order, read by ``map_files`` (in this process or a pool), each
+    file's taken from the cache in ``cache_folder`` when its bytes were read before."""
+    return map_files(_Worker(settings, stdin, cache_folder), sources)
+
+
+@dataclass(frozen=True)
+class _Worker:
+    """``work`` with the run's settings and cache, picklable for a pool."""
+
+    settings: Settings
+    stdin: bytes | None
+    cache_folder: Path | None
+
+    def __call__(self, source: Source) -> FileWork:
+        if source.path is None:
+            return work(source, self.settings, self.stdin)
+        raw = read_source(source, None)
+        if self.cache_folder is None or isinstance(raw, str):
+            return work(source, self.settings, raw=raw)
+        store = _cache(self.cache_folder, self.settings)
+        key = store.key(source.display, raw)
+        found = store.get(key)
+        if isinstance(found, FileWork):
+            return found
+        done = work(source, self.settings, raw=raw)
+        store.put(key, done)
+        return done
+
+
+@cache
+def _cache(folder: Path, settings: Settings) -> FileCache:
+    return FileCache(folder, repr(settings))
+
+
+__all__ = ["FileWork", "Settings", "Unread", "numbered", "read_all", "work"]
