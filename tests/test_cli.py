@@ -122,7 +122,7 @@ def test_internal_error_exits_3_without_a_traceback(folder, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(cli_module, "run", broken)
+    monkeypatch.setattr("usm_rules.api.run", broken)
     result = run("check", ".")
     assert result.exit_code == 3
     assert result.stderr.startswith("usm-rules: internal error: KeyError: 'boom'; please report this")
@@ -261,3 +261,34 @@ def test_a_mistyped_rule_gets_the_nearest_name(folder):
     assert selected.exit_code == 2 and "did you mean 'who-how-key'?" in selected.stderr
     explained = run("explain", "noun-titel")
     assert explained.exit_code == 2 and "did you mean 'noun-title'?" in explained.stderr
+
+
+def test_the_offered_names_are_exactly_what_the_registries_hold():
+    from usm_rules.choices import CHECK_FORMATS, REPORT_FORMATS
+    from usm_rules.report import FORMATS
+    from usm_rules.reporters import REPORTERS
+
+    assert sorted(CHECK_FORMATS) == sorted(REPORTERS)
+    assert sorted(REPORT_FORMATS) == sorted(FORMATS)
+
+
+@pytest.mark.parametrize(("args", "allowed"), [
+    (["--version"], set()),
+    (["check", "--help"], set()),
+    (["schema", "process"], {"usm_rules.validation"}),
+    (["rules"], {"usm_rules.catalog", "usm_rules.validation", "ruamel", "jsonschema"}),
+])
+def test_a_command_imports_only_what_it_needs(args, allowed):
+    # start-up: no rule engine, lexicon, language detector or numpy for what does not use them
+    import subprocess
+    import sys
+
+    probe = ("import sys; from usm_rules.cli import cli\n"
+             f"try:\n    cli({args!r}, prog_name='usm-rules')\nexcept SystemExit:\n    pass\n"
+             "print(' '.join(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split("\n")[-2].split())
+    heavy = {"durable", "durable_rules_engine", "numpy", "lingua", "lemminflect", "simplemma", "jinja2",
+             "jsonschema", "jsonschema_rs", "ruamel", "usm_rules.api", "usm_rules.engine", "usm_rules.lexicon",
+             "usm_rules.validation", "usm_rules.catalog"}
+    assert not (loaded & heavy) - allowed, sorted(loaded & heavy)

@@ -1,10 +1,35 @@
-"""usm-rules: checks service organisations' process definitions against the ten USM requirements."""
+"""usm-rules: checks service organisations' process definitions against the ten USM requirements.
 
-from .api import check_paths
-from .catalog import CatalogError, load_catalog
-from .model import FileOutcome, Finding, Maturity, Result, Severity
-from .selection import SelectionError
+The names below are imported when first used (PEP 562), so that ``usm-rules --version`` and
+``import usm_rules.version`` load nothing of the pipeline.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .api import check_paths
+    from .catalog import CatalogError, load_catalog
+    from .model import FileOutcome, Finding, Maturity, Result, Severity
+    from .selection import SelectionError
+
+_WHERE = {
+    "check_paths": "api", "CatalogError": "catalog", "load_catalog": "catalog", "FileOutcome": "model",
+    "Finding": "model", "Maturity": "model", "Result": "model", "Severity": "model", "SelectionError": "selection",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'usm_rules' has no attribute '{name}'")
+    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CatalogError",

@@ -14,26 +14,16 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import click
 
-from .api import Request, run
-from .baseline import BaselineError, build, load_baseline
-from .cache import default_folder
-from .catalog import CatalogError, load_catalog
-from .config import Config, ConfigError, find_config, load_config
-from .gate import FAIL_ON, failing
-from .model import Result
-from .report import FORMATS as REPORT_FORMATS
-from .report import ReportError, build_report
-from .report import render as render_report
-from .reporters import REPORTERS, Context, report
-from .ruledocs import page, text
-from .selection import SelectionError
-from .spelling import suggestion
-from .validation import ENVELOPE, KIND_SCHEMAS, schema_text
-from .verdict import sentence
+if TYPE_CHECKING:
+    from .api import Request
+    from .config import Config
+    from .model import Result
+
+from .choices import CHECK_FORMATS, FAIL_ON, REPORT_FORMATS
 from .version import __version__
 
 TOOL = "usm-rules"
@@ -103,6 +93,10 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
         def wrapper(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
                     select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], jobs: int,
                     no_cache: bool, cache_dir: str | None, baseline_file: str | None = None, **rest: Any) -> None:
+            from .api import Request
+            from .baseline import load_baseline
+            from .cache import default_folder
+
             paths = paths or (".",)
             with _usage_errors():
                 request = Request(
@@ -121,7 +115,7 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
 
 @cli.command()
 @run_options(baseline_help="Only findings not in this baseline count (see `usm-rules baseline create`).")
-@click.option("-f", "--format", "format_", type=click.Choice(sorted(REPORTERS)), default="text",
+@click.option("-f", "--format", "format_", type=click.Choice(CHECK_FORMATS), default="text",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
@@ -130,6 +124,10 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
               help="Fail when the maturity ceiling is below this level [default: 1, or the configuration's].")
 def check(request: Request, format_: str, output: str | None, fail_on: str | None, min_maturity: int | None) -> None:
     """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
+    from .api import run
+    from .gate import failing
+    from .reporters import REPORTERS, Context, report
+
     with _usage_errors():
         catalog, result = run(request)
     _something_to_check(result, request.paths)
@@ -153,6 +151,9 @@ def baseline() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The baseline file to write.")
 def baseline_create(request: Request, output: str) -> None:
     """Write every finding that counts today into a baseline file."""
+    from .api import run
+    from .baseline import build
+
     with _usage_errors():
         _, result = run(request)
     _something_to_check(result, request.paths)
@@ -178,6 +179,8 @@ def _something_to_check(result: Result, paths: tuple[str, ...]) -> None:
 
 
 def _config(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> Config:
+    from .config import Config, find_config, load_config
+
     if no_config:
         return Config()
     found = config_file or find_config(list(paths))
@@ -188,6 +191,8 @@ def _config(paths: tuple[str, ...], config_file: str | None, no_config: bool) ->
 @click.argument("kind", required=False)
 def schema(kind: str | None) -> None:
     """Print the JSON Schema of a document KIND (default: the usm/v1 envelope), or `rule`."""
+    from .validation import ENVELOPE, KIND_SCHEMAS, schema_text
+
     names = {k.lower(): v for k, v in KIND_SCHEMAS.items()} | {"rule": "rule.schema.json"}
     if kind is None:
         name = ENVELOPE
@@ -203,6 +208,8 @@ def schema(kind: str | None) -> None:
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(rule_dirs: tuple[str, ...], format_: str) -> None:
     """List the rules: id, name, requirement, severity, ceiling, summary."""
+    from .catalog import load_catalog
+
     with _usage_errors():
         catalog = load_catalog(rule_dirs)
     if format_ == "json":
@@ -220,6 +227,10 @@ def list_rules(rule_dirs: tuple[str, ...], format_: str) -> None:
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Add a rule pack folder.")
 def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     """Show a rule's rationale, remediation, USM reference and examples."""
+    from .catalog import load_catalog
+    from .ruledocs import page, text
+    from .spelling import suggestion
+
     with _usage_errors():
         catalog = load_catalog(rule_dirs)
     found = catalog.find(rule)
@@ -232,6 +243,7 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
 @click.argument("folder", type=click.Path(file_okay=False))
 def docs(folder: str) -> None:
     """Write the rule reference (Markdown) into FOLDER (docs): FOLDER/rules/ and FOLDER/facts.md."""
+    from .catalog import load_catalog
     from .ruledocs import write
 
     written = write(load_catalog(), Path(folder))
@@ -242,7 +254,7 @@ def docs(folder: str) -> None:
 @run_options(baseline_help="Findings in this baseline are listed as suppressed, not counted.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report here; needed for html (- for standard output).")
-@click.option("-f", "--format", "format_", type=click.Choice(sorted(REPORT_FORMATS)), default="html",
+@click.option("-f", "--format", "format_", type=click.Choice(REPORT_FORMATS), default="html",
               show_default=True, help="Report format.")
 def audit_report(request: Request, output: str | None, format_: str) -> None:
     """Write a self-contained audit report of PATHS (default: the current folder).
@@ -251,6 +263,11 @@ def audit_report(request: Request, output: str | None, format_: str) -> None:
     file. Its time comes from SOURCE_DATE_EPOCH when set, so the same inputs give the same
     bytes. Exits 0 once written: the report is not a gate (use `check` for that).
     """
+    from .api import run
+    from .report import ReportError, build_report
+    from .report import render as render_report
+    from .verdict import sentence
+
     if output is None and format_ == "html":
         raise UsageProblem("report --format html needs -o FILE (or -o - for standard output)")
     with _usage_errors():
@@ -269,10 +286,24 @@ def audit_report(request: Request, output: str | None, format_: str) -> None:
 
 @contextmanager
 def _usage_errors() -> Iterator[None]:
+    """A broken rule pack, configuration, selection, baseline or report: one line, exit 2."""
     try:
         yield
-    except (CatalogError, SelectionError, ConfigError, BaselineError, ReportError) as error:
-        raise UsageProblem(str(error)) from None
+    except Exception as error:
+        if isinstance(error, _usage_error_types()):
+            raise UsageProblem(str(error)) from None
+        raise
+
+
+def _usage_error_types() -> tuple[type[Exception], ...]:
+    """Imported when an error occurs, not for every command."""
+    from .baseline import BaselineError
+    from .catalog import CatalogError
+    from .config import ConfigError
+    from .report import ReportError
+    from .selection import SelectionError
+
+    return CatalogError, SelectionError, ConfigError, BaselineError, ReportError
 
 
 @contextmanager

@@ -5,8 +5,6 @@ from __future__ import annotations
 from .model import Result, Severity
 from .verdict import below
 
-FAIL_ON = ("error", "warning", "info", "never")
-
 
 def failing(result: Result, fail_on: str = "error", min_maturity: int = 1) -> list[str]:
     """Reasons the run fails its gates; an empty list means exit 0."""

@@ -15,16 +15,17 @@ import json
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from .findings import SCHEMA, Problem
-from .loader import Document
 from .resources import shipped
 from .spelling import suggestion
+
+if TYPE_CHECKING:  # the validators are imported when a document is first validated
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+    from .loader import Document
 
 ENVELOPE = "usm-v1.schema.json"
 KIND_SCHEMAS = {
@@ -55,6 +56,8 @@ def validator_for(name: str) -> Draft202012Validator:
     through a registry at every node made validation the slowest stage, and inlining them
     once makes it about three times faster.
     """
+    from jsonschema import Draft202012Validator
+
     schemas = _schemas(shipped("schemas"))
     return Draft202012Validator(_inline(schemas[name], name, schemas, 0))
 
@@ -86,6 +89,8 @@ def _resolve(ref: str, base: str, schemas: dict[str, dict]) -> tuple[Any, str]:
 @cache
 def compiled_for(name: str) -> Any:
     """The compiled (jsonschema-rs) validator for one shipped schema, from the same inlined schema."""
+    import jsonschema_rs
+
     schema: Any = validator_for(name).schema
     return jsonschema_rs.Draft202012Validator(schema)
 
@@ -118,6 +123,8 @@ def _deepest(error: ValidationError) -> ValidationError:
     An alternative that fails only below the instance (a list whose third item is wrong) fits
     the instance's shape, so its error is more useful than one that rejects the whole value.
     """
+    from jsonschema.exceptions import best_match
+
     while error.context:
         inside = [e for e in error.context if e.relative_path]
         error = best_match(inside or error.context)
@@ -174,5 +181,7 @@ def _describe(path: tuple) -> str:
 
 def validate_data(name: str, data: Any) -> list[tuple[str, str]]:
     """Schema errors of a data file with no positions (rule files, configuration): (key, problem)."""
+    if compiled_valid(name, data):
+        return []
     errors = sorted(validator_for(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     return [(_describe(path), message) for error in errors for path, _, message in _explain(_deepest(error))]
