@@ -276,7 +276,7 @@ def test_the_offered_names_are_exactly_what_the_registries_hold():
     (["--version"], set()),
     (["check", "--help"], set()),
     (["schema", "process"], {"usm_rules.validation"}),
-    (["rules"], {"usm_rules.catalog", "usm_rules.validation", "ruamel", "jsonschema"}),
+    (["rules"], {"usm_rules.catalog", "usm_rules.validation", "ruamel", "jsonschema_rs"}),
 ])
 def test_a_command_imports_only_what_it_needs(args, allowed):
     # start-up: no rule engine, lexicon, language detector or numpy for what does not use them

@@ -58,8 +58,13 @@ def validator_for(name: str) -> Draft202012Validator:
     """
     from jsonschema import Draft202012Validator
 
+    return Draft202012Validator(_inlined(name))
+
+
+@cache
+def _inlined(name: str) -> Any:
     schemas = _schemas(shipped("schemas"))
-    return Draft202012Validator(_inline(schemas[name], name, schemas, 0))
+    return _inline(schemas[name], name, schemas, 0)
 
 
 def _inline(node: Any, base: str, schemas: dict[str, dict], depth: int) -> Any:
@@ -91,8 +96,7 @@ def compiled_for(name: str) -> Any:
     """The compiled (jsonschema-rs) validator for one shipped schema, from the same inlined schema."""
     import jsonschema_rs
 
-    schema: Any = validator_for(name).schema
-    return jsonschema_rs.Draft202012Validator(schema)
+    return jsonschema_rs.Draft202012Validator(_inlined(name))
 
 
 def validate_document(document: Document) -> list[Problem]:
