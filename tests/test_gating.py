@@ -325,3 +325,25 @@ def test_the_design_ceiling_is_stated_beside_the_accepted_one(tree):
            "held by USM0101 (requirement 1)" in result.stdout
     data = json.loads(cli_run("check", "--baseline", "baseline.json", "--format", "json", ".").stdout)["maturity"]
     assert (data["ceiling"], data["design"], data["accepted"], data["complete"]) == (5, 3, 1, True)
+
+
+def test_each_process_ceiling_comes_from_its_own_findings_whatever_the_names():
+    # the per-process ceilings are found in one pass; they must equal Finding.is_about's answer,
+    # names with a '/' and names that prefix one another included
+    from usm_rules.ceiling import maturity
+    from usm_rules.model import Finding, Severity
+
+    processes = ["recover", "recover-it", "a/b", "a"]
+    subjects = ["Process/recover", "Process/recover/activities/x", "Process/recover-it", "Process/a/b/activities/y",
+                "Process/a", "Process/ab", "Document/recover", ""]
+
+    def finding(i, subject, severity):
+        return Finding("f.yaml", i, 1, "USM0101", "n", 1, severity, "exact", 1 + i % 4, "m", subject)
+
+    found = [finding(i, s, severity) for i, s in enumerate(subjects) for severity in (Severity.ERROR, Severity.WARNING)]
+    result = maturity(found, processes)
+    expected = {name: min([f.ceiling for f in found if f.is_about(name) and f.severity is Severity.ERROR] or [5])
+                for name in processes}
+    assert {name: ceiling for name, ceiling, _ in result.processes} == expected
+    likely = {name: min([f.ceiling for f in found if f.is_about(name)] or [5]) for name in processes}
+    assert dict(result.likely_processes) == likely
