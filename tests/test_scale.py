@@ -40,10 +40,14 @@ def test_the_output_is_the_same_whatever_the_number_of_jobs(samples, format_):
 def test_a_warm_cache_gives_the_same_output_and_an_edit_is_seen(samples, tmp_path):
     cache = tmp_path / "cache"
     cold = _check("samples", "--format", "json", "--cache-dir", str(cache))
-    entries = [p for p in cache.rglob("*") if p.is_file()]
+    entries = [p for p in (cache / "files").rglob("*") if p.is_file()]
     assert len(entries) == len(json.loads(cold[1])["files"]) > 20  # one per file read
+    assert len([p for p in (cache / "runs").rglob("*") if p.is_file()]) == 1  # the engine's matches
     assert _check("samples", "--format", "json", "--cache-dir", str(cache)) == cold
     assert _check("samples", "--format", "json", "--no-cache") == cold
+    # other rules: the engine's kept matches are not these rules' matches
+    assert _check("samples", "--format", "json", "--select", "R9", "--cache-dir", str(cache)) == \
+        _check("samples", "--format", "json", "--select", "R9", "--no-cache")
     # an edited file is read anew: here a process renamed, which the findings must show
     recover = samples / "reference" / "recover.yaml"
     recover.write_text(recover.read_text(encoding="utf-8").replace("name: recover\n", "name: recover-it\n", 1),

@@ -8,13 +8,16 @@ waivers and the baseline, compute the ceiling.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from .baseline import Baseline, apply_baseline
+from .cache import FileCache
 from .catalog import Catalog, EngineRule, load_catalog
 from .ceiling import maturity
 from .config import Config, ConfigError
@@ -100,13 +103,16 @@ def check_paths(
     big = _size(sources) >= BIG and can_fork()
     settings = Settings(config.language, config.roles, config.tools)
     with Hub(jobs) if big else nullcontext() as hub:  # forked now, while this process is small
-        works = read_all(sources, settings, stdin, cache,
-                         lambda function, items: pool_map(function, items, jobs if big else 1))
+        gathered = read_all(sources, settings, stdin, cache,
+                            lambda function, items: pool_map(function, items, jobs if big else 1))
+        works = gathered.works
         inputs = tuple(item.input for item in works)
         facts = numbered(works)
         findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
         findings += [_not_read(unread, make) for item in works for unread in item.unread]
-        findings += _run_rules([r for r in catalog.engine_rules() if selection.keeps(r.id)], facts, make, jobs, hub)
+        selected = [r for r in catalog.engine_rules() if selection.keeps(r.id)]
+        memo = _Memo(cache, gathered.key, selected) if cache is not None and gathered.key else None
+        findings += _run_rules(selected, facts, make, jobs, hub, memo)
     findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection,
                                 make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
@@ -194,9 +200,40 @@ def _outcome(item: Input, catalog: Catalog) -> FileOutcome:
     return FileOutcome(item.path, "error" if failed else "checked", item.document_count)
 
 
+class _Memo:
+    """The engine's matches for exactly these files' contents and these rules, kept in the cache:
+    an unchanged tree is checked again without running the engine (or grouping its facts)."""
+
+    def __init__(self, folder: Path, files: str, rules: list[EngineRule]) -> None:
+        self._store = FileCache(folder, f"engine|{_engine_version()}", kind="runs")
+        digest = hashlib.sha256(files.encode())
+        for rule in rules:
+            digest.update(f"|{rule.id}|".encode() + hashlib.sha256(rule.raw).digest())
+        self._key = digest.hexdigest()
+
+    def get(self) -> dict | None:
+        found = self._store.get(self._key)
+        return found if isinstance(found, dict) else None
+
+    def put(self, outcomes: dict) -> None:
+        if not any(isinstance(outcome, Crash) for outcome in outcomes.values()):  # a crash is never kept
+            self._store.put(self._key, outcomes)
+
+
+def _engine_version() -> str:
+    try:
+        return metadata.version("durable_rules")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a source checkout of durable-rules
+        return "unknown"
+
+
 def _run_rules(rules: list[EngineRule], facts: list[Fact], make: Findings, jobs: int,
-               hub: Hub | None) -> list[Finding]:
-    outcomes = run_rules([(rule.id, rule.compiled) for rule in rules], [fact.attrs for fact in facts], jobs, hub)
+               hub: Hub | None, memo: _Memo | None = None) -> list[Finding]:
+    outcomes = memo.get() if memo is not None else None
+    if outcomes is None:
+        outcomes = run_rules([(rule.id, rule.compiled) for rule in rules], [fact.attrs for fact in facts], jobs, hub)
+        if memo is not None:
+            memo.put(outcomes)
     findings: list[Finding] = []
     for rule in rules:
         outcome = outcomes[rule.id]

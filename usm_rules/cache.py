@@ -51,10 +51,11 @@ def fingerprint() -> str:
 
 
 class FileCache:
-    """Entries under ``folder``, keyed by content; ``salt`` is what else the work depends on."""
+    """Entries under ``folder``/``kind``, keyed by content; ``salt`` is what else they depend on."""
 
-    def __init__(self, folder: Path, salt: str) -> None:
+    def __init__(self, folder: Path, salt: str, kind: str = "files") -> None:
         self.folder = folder
+        self.kind = kind
         self._salt = f"{fingerprint()}|{salt}"
         self.hits = 0
         self.misses = 0
@@ -66,7 +67,7 @@ class FileCache:
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.folder / "files" / key[:2] / key[2:]
+        return self.folder / self.kind / key[:2] / key[2:]
 
     def get(self, key: str) -> Any | None:
         try:

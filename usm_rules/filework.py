@@ -8,6 +8,7 @@ what later stages need is in the :class:`FileWork`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -103,34 +104,58 @@ def numbered(works: Sequence[FileWork]) -> list[Fact]:
     return facts
 
 
+@dataclass(frozen=True)
+class Gathered:
+    """Every source's work, in order, and the run's content key: a hash of every file's cache
+    key (None without a cache, or when a source cannot be keyed, such as standard input)."""
+
+    works: list[FileWork]
+    key: str | None
+
+
 def read_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None, cache_folder: Path | None,
-             map_files: Callable[[Callable[[Source], FileWork], Sequence[Source]], list[FileWork]]) -> list[FileWork]:
-    """Every source's work, in order, read by ``map_files`` (in this process or a pool), each
-    file's taken from the cache in ``cache_folder`` when its bytes were read before."""
-    return map_files(_Worker(settings, stdin, cache_folder), sources)
+             map_files: Callable[[Callable[[_Job], FileWork], Sequence[_Job]], list[FileWork]]) -> Gathered:
+    """Every source's work, read by ``map_files`` (in this process or a pool). With a cache
+    folder, the files whose bytes were read before are taken from the cache here, and only
+    the others are read (and then kept in the cache)."""
+    if cache_folder is None:
+        return Gathered(map_files(_Worker(settings, stdin, None), [(s, None, None) for s in sources]), None)
+    store = _cache(cache_folder, settings)
+    raws = [read_source(s, stdin) for s in sources]
+    keys = [store.key(s.display, raw) if s.path is not None and isinstance(raw, bytes) else None
+            for s, raw in zip(sources, raws, strict=True)]
+    found: list[FileWork | None] = [_hit(store.get(key)) if key else None for key in keys]
+    missing = [i for i, work_found in enumerate(found) if work_found is None]
+    jobs: list[_Job] = [(sources[i], raws[i], keys[i]) for i in missing]
+    for i, done in zip(missing, map_files(_Worker(settings, stdin, cache_folder), jobs), strict=True):
+        found[i] = done
+    works = [w for w in found if w is not None]
+    run_key = None if None in keys else hashlib.sha256("|".join(k for k in keys if k).encode()).hexdigest()
+    return Gathered(works, run_key)
+
+
+def _hit(value: object) -> FileWork | None:
+    return value if isinstance(value, FileWork) else None
+
+
+_Job = tuple[Source, "bytes | str | None", "str | None"]  # a source, its bytes if read, its cache key
 
 
 @dataclass(frozen=True)
 class _Worker:
-    """``work`` with the run's settings and cache, picklable for a pool."""
+    """``work`` with the run's settings, picklable for a pool; keeps what it reads in the cache."""
 
     settings: Settings
     stdin: bytes | None
     cache_folder: Path | None
 
-    def __call__(self, source: Source) -> FileWork:
+    def __call__(self, job: _Job) -> FileWork:
+        source, raw, key = job
         if source.path is None:
             return work(source, self.settings, self.stdin)
-        raw = read_source(source, None)
-        if self.cache_folder is None or isinstance(raw, str):
-            return work(source, self.settings, raw=raw)
-        store = _cache(self.cache_folder, self.settings)
-        key = store.key(source.display, raw)
-        found = store.get(key)
-        if isinstance(found, FileWork):
-            return found
         done = work(source, self.settings, raw=raw)
-        store.put(key, done)
+        if self.cache_folder is not None and key is not None:
+            _cache(self.cache_folder, self.settings).put(key, done)
         return done
 
 
@@ -139,4 +164,4 @@ def _cache(folder: Path, settings: Settings) -> FileCache:
     return FileCache(folder, repr(settings))
 
 
-__all__ = ["FileWork", "Settings", "Unread", "numbered", "read_all", "work"]
+__all__ = ["FileWork", "Gathered", "Settings", "Unread", "numbered", "read_all", "work"]

@@ -27,7 +27,7 @@ from typing import Any
 
 from .conditions import Pattern
 
-CHUNK = 5_000  # facts per engine run: the engine keeps some 8 KB for every fact it holds
+CHUNK = 2_000  # facts per engine run: the engine keeps some 8 KB for every fact it holds
 
 
 @dataclass(frozen=True)
