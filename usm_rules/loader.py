@@ -52,6 +52,7 @@ _SPECIAL_FLOATS = {
     "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
     ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
 }
+_MAY_RESOLVE = frozenset("0123456789+-.~nNtTfF")  # how a null, a boolean or a number can begin
 _PLAIN_TAGS = {_CORE + t for t in ("str", "timestamp", "binary")}
 _COLLECTION_TAGS = {_CORE + t for t in ("map", "seq", "set", "omap", "pairs")}
 
@@ -131,6 +132,8 @@ def _offset_to_position(text: str, offset: int) -> tuple[int, int]:
 
 def resolve_plain(value: str) -> Any:
     """A plain scalar under the YAML 1.2 core schema; anything else (dates too) stays text."""
+    if value and value[0] not in _MAY_RESOLVE:  # most scalars are words: no null, bool or number
+        return value
     if value in _NULLS:
         return None
     if value in _TRUES:
@@ -192,20 +195,22 @@ class _Builder:
         self.result.problems.append(problem)
 
     def feed(self, event: Any) -> None:
-        position = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if isinstance(event, DocumentStartEvent):
-            self._index += 1
-            self._reset(position[0])
-        elif isinstance(event, DocumentEndEvent):
-            self._finish_document()
-        elif self._broken:
-            return
-        elif isinstance(event, ScalarEvent):
+        mark = event.start_mark
+        position = (mark.line + 1, mark.column + 1)
+        kind = type(event)
+        if kind is ScalarEvent and not self._broken:  # most events: tested first
             self._events += 1
             if event.style not in (None, ""):
                 end = (event.end_mark.line + 1, event.end_mark.column + 1)
                 self.result.strings.append((position, end))
             self._attach(self._scalar(event, position), position, 1, event.anchor)
+        elif kind is DocumentStartEvent:
+            self._index += 1
+            self._reset(position[0])
+        elif kind is DocumentEndEvent:
+            self._finish_document()
+        elif self._broken:
+            return
         elif isinstance(event, AliasEvent):
             self._alias(event, position)
         elif isinstance(event, (SequenceStartEvent, MappingStartEvent)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from .lemmatisers import LEMMATISERS
@@ -110,6 +111,8 @@ class Reader:
         self._tool_subject = re.compile(rf"^\W*(?:(?:{articles})\s+)?({tools})\s+([^\W\d_]+)\s+([^\W\d_]+)",
                                         re.IGNORECASE) if tools else None
         self._lemmas: Lemmas = LEMMATISERS[lexicon.lemmatizer](lexicon.language)
+        # condition_term asks condition_clause again of the text the fact builder just asked it of
+        self.condition_clause = lru_cache(maxsize=64)(self._condition_clause)  # type: ignore[method-assign]
         self._determiners = lexicon.articles | lexicon.determiners
         self._stopwords = lexicon.articles | lexicon.stopwords
 
@@ -223,6 +226,9 @@ class Reader:
         return any(self._lemmas.base(w) in self.lexicon.record_verbs for w in verbs)
 
     def condition_clause(self, text: str) -> str:
+        return self._condition_clause(text)  # replaced by a memo of _condition_clause per reader
+
+    def _condition_clause(self, text: str) -> str:
         """A conditional clause governing the activity ("If priority is P1, ...", "... unless ..."): strong."""
         found = self._first_condition(self._conditions, text)
         if found:
