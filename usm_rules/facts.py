@@ -8,7 +8,7 @@ engine's joins stay cheap and positions stay exact.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import predicates as p
@@ -20,6 +20,12 @@ from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 Position = tuple[int, int]
 
 
+# the places each kind of fact records, in a fixed order ("at" first): a fact keeps a tuple
+# in this order rather than a dictionary, a third of the memory for the commonest facts
+_PLACES = {kind: ("at", *sorted(names - {"at"})) for kind, names in FACT_POSITIONS.items()}
+_PLACE_INDEX = {kind: {name: i for i, name in enumerate(names)} for kind, names in _PLACES.items()}
+
+
 @dataclass(slots=True)
 class Fact:
     """One fact: what the engine matches (``attrs``) and where findings about it point."""
@@ -27,10 +33,12 @@ class Fact:
     attrs: dict[str, Any]
     subject: str
     file: str
-    positions: dict[str, Position] = field(default_factory=dict)
+    places: tuple[Position | None, ...] = ()  # in the order of _PLACES[type]
 
     def position(self, name: str) -> Position:
-        return self.positions.get(name) or self.positions["at"]
+        index = _PLACE_INDEX[self.attrs["type"]].get(name)
+        found = self.places[index] if index is not None and index < len(self.places) else None
+        return found or self.places[0] or (1, 1)  # "at" is always recorded
 
 
 class FactBuilder:
@@ -51,7 +59,7 @@ class FactBuilder:
         }
         attrs = {"type": kind, "fid": len(self.facts) + 1, **attrs}
         assert set(attrs) == FACT_ATTRIBUTES[kind], f"{kind} facts carry {sorted(attrs)}"
-        self.facts.append(Fact(attrs, subject, document.file, located))
+        self.facts.append(Fact(attrs, subject, document.file, tuple(located.get(name) for name in _PLACES[kind])))
 
     def document(self, document: Document, reader: p.Reader | None = None) -> None:
         """The facts of a valid document; language attributes read with ``reader`` (None: not read)."""
