@@ -86,3 +86,21 @@ def test_an_unwritable_cache_is_no_error(samples, tmp_path):
     blocked.write_text("a file where the cache folder would be", encoding="utf-8")
     code, output = _check("samples/reference", "--format", "json", "--cache-dir", str(blocked / "cache"))
     assert code == 0 and json.loads(output)["files"]
+
+
+def _crash_on_two(value):
+    import os
+    import signal
+
+    if value == 2:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return value * 10
+
+
+def test_the_hub_runs_each_task_in_a_child_and_survives_a_crash():
+    from usm_rules.workers import shared_hub
+
+    hub = shared_hub()
+    assert hub is not None and hub is shared_hub()  # one per process
+    assert hub.run(_crash_on_two, [1, 2, 3], 2) == [10, None, 30]
+    assert hub.run(_crash_on_two, [4], 1) == [40]  # and goes on serving

@@ -12,7 +12,7 @@ import gc
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -32,7 +32,7 @@ from .lexicon import supported
 from .model import FileOutcome, Finding, Result
 from .selection import Selection
 from .suppress import apply_directives, apply_waivers
-from .workers import Hub, can_fork, cores, pool_map
+from .workers import Hub, can_fork, cores, pool_map, shared_hub
 
 BIG = 2_000_000  # bytes of input from which files are read on every core (below, a pool costs more than it saves)
 
@@ -127,17 +127,17 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
     jobs = jobs if jobs > 0 else cores()
     big = _size(sources) >= BIG and can_fork()
     settings = Settings(config.language, config.roles, config.tools)
-    with Hub(jobs) if big else nullcontext() as hub:  # forked now, while this process is small
-        gathered = read_all(sources, settings, stdin, cache,
-                            lambda function, items: pool_map(function, items, jobs if big else 1))
-        works = gathered.works
-        inputs = tuple(item.input for item in works)
-        facts = numbered(works)
-        findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
-        findings += [_not_read(unread, make) for item in works for unread in item.unread]
-        selected = [r for r in catalog.engine_rules() if selection.keeps(r.id)]
-        memo = _Memo(cache, gathered.key, selected) if cache is not None and gathered.key else None
-        findings += _run_rules(selected, facts, make, jobs, hub, memo)
+    hub = shared_hub()  # forked now, before this run reads anything
+    gathered = read_all(sources, settings, stdin, cache,
+                        lambda function, items: pool_map(function, items, jobs if big else 1))
+    works = gathered.works
+    inputs = tuple(item.input for item in works)
+    facts = numbered(works)
+    findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
+    findings += [_not_read(unread, make) for item in works for unread in item.unread]
+    selected = [r for r in catalog.engine_rules() if selection.keeps(r.id)]
+    memo = _Memo(cache, gathered.key, selected) if cache is not None and gathered.key else None
+    findings += _run_rules(selected, facts, make, jobs, hub, memo)
     findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection,
                                 make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))

@@ -180,7 +180,7 @@ def run_rules(rules: list[tuple[str, Compiled]], facts: list[dict], jobs: int = 
     """
     def isolated(tasks: list[list[_Unit]]) -> list[dict | None]:
         if hub is not None:
-            return hub.run(run_task, tasks)
+            return hub.run(run_task, tasks, jobs)
         if can_fork():
             return run_isolated(run_task, tasks, jobs)
         return [run_task(task) for task in tasks]  # pragma: no cover - platforms without fork

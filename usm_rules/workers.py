@@ -2,18 +2,21 @@
 task must not outlive its work (the rule engine never frees what it holds).
 
 Children are forked, never spawned: a spawned child (or Python's fork server) runs the
-caller's main module again, which a library must not ask of its callers. A big run forks a
-:class:`Hub` first, while the process is still small, and the hub forks each isolated task:
-forking the main process late would give every child the resident size of everything the run
-has read by then. Where the platform cannot fork, the work runs in this process.
+caller's main module again, which a library must not ask of its callers. The first run forks a
+:class:`Hub` first, while the process is still small and has no threads, and the hub forks each
+isolated task: forking the main process late would give every child the resident size of
+everything the run has read by then. Where the platform cannot fork, the work runs in this
+process.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import faulthandler
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection, wait
@@ -45,20 +48,32 @@ def pool_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
 
 
 class Hub:
-    """A small process, forked before the run grows, that forks the isolated tasks for it."""
+    """A small process, forked before a run grows, that forks the isolated tasks for it.
 
-    def __init__(self, jobs: int) -> None:
+    Forked early, it also has no threads: the language detector starts some once it has read a
+    text, and forking a process that has threads can deadlock the child.
+    """
+
+    def __init__(self) -> None:
         ctx = multiprocessing.get_context("fork")
         self._connection, theirs = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(theirs, jobs))
+        self._process = ctx.Process(target=_serve, args=(theirs,))
         self._process.start()
         theirs.close()
+        self._lock = threading.Lock()
 
-    def run(self, function: Callable[[T], R], tasks: list[T]) -> list[R | None]:
-        """As :func:`run_isolated`, forked from the hub."""
-        self._connection.send((function, tasks))
-        results: list[R | None] = self._connection.recv()
+    def run(self, function: Callable[[T], R], tasks: list[T], jobs: int) -> list[R | None]:
+        """As :func:`run_isolated`, forked from the hub; None for every task if the hub is gone."""
+        with self._lock:
+            try:
+                self._connection.send((function, tasks, jobs))
+                results: list[R | None] = self._connection.recv()
+            except (EOFError, OSError):
+                return [None] * len(tasks)
         return results
+
+    def alive(self) -> bool:
+        return self._process.is_alive()
 
     def close(self) -> None:
         with contextlib.suppress(OSError):  # the hub is gone already
@@ -66,14 +81,8 @@ class Hub:
         self._connection.close()
         self._process.join()
 
-    def __enter__(self) -> Hub:
-        return self
 
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-
-def _serve(connection: Connection, jobs: int) -> None:
+def _serve(connection: Connection) -> None:
     """The hub's loop: run each batch of tasks it is sent until told to stop (or orphaned)."""
     while True:
         try:
@@ -82,8 +91,34 @@ def _serve(connection: Connection, jobs: int) -> None:
             return
         if message is None:
             return
-        function, tasks = message
+        function, tasks, jobs = message
         connection.send(run_isolated(function, tasks, jobs))
+
+
+_shared: Hub | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_hub() -> Hub | None:
+    """This process's hub, forked at its first run, before the run reads anything (None where
+    the platform cannot fork). Later runs share it; it stops when the interpreter exits."""
+    global _shared
+    if not can_fork():
+        return None
+    with _shared_lock:
+        if _shared is None or not _shared.alive():
+            _shared = Hub()
+            atexit.register(_shared.close)
+        return _shared
+
+
+def close_shared_hub() -> None:
+    """Stop this process's hub; the next run forks a new one (from the process as it is then)."""
+    global _shared
+    with _shared_lock:
+        if _shared is not None:
+            _shared.close()
+            _shared = None
 
 
 def run_isolated(function: Callable[[T], R], tasks: Iterable[T], jobs: int) -> list[R | None]:
