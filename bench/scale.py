@@ -2,14 +2,15 @@
 
     python bench/scale.py [--scales 1,2] [--repeat 1] [--work DIR] [--only check,floor] [--stress]
 
-Run it with the Python of the environment where usm-rules is installed (its bin folder is
-where usm-rules, check-jsonschema and yamllint are looked up first), e.g.
-``/tmp/venv/bin/python bench/scale.py --scales 0.125,1``.
+Run it with the Python of the environment where usm-rules is installed with its bench extra
+(``pip install -e '.[bench]'``: PyYAML, check-jsonschema, yamllint; that environment's bin
+folder is where usm-rules and the peers are looked up first), e.g.
+``.venv/bin/python bench/scale.py --scales 0.125,1``.
 
 Corpora come from bench/corpus.py and are cached in --work (default /tmp/usm-bench), keyed by
 the generator's hash. Every command runs as a subprocess; its wall time and the peak RSS of its
 whole process tree (the sum over the process and all its descendants, sampled from /proc every
-20 ms, as /work/shared/tools/treetime does; a run shorter than a sample shows its first sample)
+20 ms, so that a pool of workers counts in full; a run shorter than a sample shows its first sample)
 are measured here. All
 commands run interleaved, repetition by repetition, so machine noise hits them alike; the best
 wall time and the largest peak are kept. A command that exits with a code it should not (check
