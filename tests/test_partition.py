@@ -38,7 +38,7 @@ def _facts(types, values=VALUES):
 def _matches_both_ways(rule_id, compiled, facts):
     """(plain matches, matches of the run's plan): the tasks a run gives its children, run here."""
     plain = run_rule(rule_id, compiled, FactBatches(facts))
-    split = [m for task in plan([(rule_id, compiled)], facts) for m in run_task(task)[rule_id]]
+    split = [m for task in plan([(rule_id, compiled)], facts) for found in run_task(task) for m in found]
     return sorted(m.fids for m in plain), sorted(m.fids for m in split)
 
 
@@ -133,3 +133,22 @@ def test_a_none_whose_partner_exists_rules_its_partition_out():
              {"type": "Edge", "fid": 3, "process": "p", "target": "p-9"}]
     found = parts(compiled.patterns, facts, {"Edge": [0, 2], "Activity": [1]})
     assert [p.facts for p in found] == [(2,)]  # only the dangling edge is left for the engine
+
+
+def test_an_edit_changes_the_part_that_holds_it_not_the_parts_after_it():
+    # part boundaries follow the partition keys, so remembered parts survive an edit elsewhere
+    compiled = compile_condition([
+        {"fact": "Activity", "as": "a"},
+        {"fact": "Activity", "as": "b", "pairedWith": "a", "where": {"normName": {"ref": "a.normName"}}},
+    ])
+
+    def parts_of(names):
+        facts = [{"type": "Activity", "fid": i, "normName": name} for i, name in enumerate(names, 1)]
+        found = parts(compiled.patterns, facts, {"Activity": list(range(len(facts)))})
+        return [tuple(facts[i]["normName"] for i in part.facts) for part in found]
+
+    names = [f"name {i // 2}" for i in range(20_000)]  # 10,000 pairs
+    before = parts_of(names)
+    after = parts_of(names[:5000] + names[5002:])  # one pair gone, in the middle
+    assert len(before) > 5
+    assert len(set(before) - set(after)) == 1  # only the part that held the pair differs

@@ -104,3 +104,36 @@ def test_the_hub_runs_each_task_in_a_child_and_survives_a_crash():
     assert hub is not None and hub is shared_hub()  # one per process
     assert hub.run(_crash_on_two, [1, 2, 3], 2) == [10, None, 30]
     assert hub.run(_crash_on_two, [4], 1) == [40]  # and goes on serving
+
+
+class _Store(dict):
+    def get(self, key):  # noqa: D102 - the Store protocol
+        return super().get(key)
+
+    def put(self, key, value):
+        self[key] = value
+
+
+def test_remembered_parts_are_not_run_again_and_numbers_follow_the_facts(monkeypatch):
+    from usm_rules import engine
+    from usm_rules.conditions import compile_condition
+
+    rule = ("T1", compile_condition([
+        {"fact": "Activity", "as": "a"},
+        {"fact": "Activity", "as": "b", "pairedWith": "a", "where": {"normName": {"ref": "a.normName"}}},
+    ]))
+    facts = [{"type": "Activity", "fid": i, "normName": name} for i, name in enumerate("xyxzz", 1)]
+    store = _Store()
+    first = engine.run_rules([rule], facts, memo=store)
+    assert sorted(m.fids for m in first["T1"]) == [(("a", 1), ("b", 3)), (("a", 4), ("b", 5))]
+    assert len(store) == 1  # one entry per part (both pairs fit in one)
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("a remembered part ran again")
+
+    monkeypatch.setattr(engine, "run_isolated", no_engine)
+    # another file's facts came first: every number shifts by 2, the parts are the same
+    shifted = [{"type": "Process", "fid": 1, "name": "p"}, {"type": "Process", "fid": 2, "name": "q"},
+               *({**fact, "fid": fact["fid"] + 2} for fact in facts)]
+    again = engine.run_rules([rule], shifted, memo=store)
+    assert sorted(m.fids for m in again["T1"]) == [(("a", 3), ("b", 5)), (("a", 6), ("b", 7))]

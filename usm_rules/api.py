@@ -137,7 +137,8 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
     findings += [_not_read(unread, make) for item in works for unread in item.unread]
     selected = [r for r in catalog.engine_rules() if selection.keeps(r.id)]
     memo = _Memo(cache, gathered.key, selected) if cache is not None and gathered.key else None
-    findings += _run_rules(selected, facts, make, jobs, hub, memo)
+    store = FileCache(cache, f"engine|{_engine_version()}", kind="parts") if cache is not None else None
+    findings += _run_rules(selected, facts, make, jobs, hub, memo, store)
     findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection,
                                 make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
@@ -253,10 +254,11 @@ def _engine_version() -> str:
 
 
 def _run_rules(rules: list[EngineRule], facts: list[Fact], make: Findings, jobs: int,
-               hub: Hub | None, memo: _Memo | None = None) -> list[Finding]:
+               hub: Hub | None, memo: _Memo | None = None, store: FileCache | None = None) -> list[Finding]:
     outcomes = memo.get() if memo is not None else None
     if outcomes is None:
-        outcomes = run_rules([(rule.id, rule.compiled) for rule in rules], [fact.attrs for fact in facts], jobs, hub)
+        outcomes = run_rules([(rule.id, rule.compiled) for rule in rules], [fact.attrs for fact in facts], jobs, hub,
+                             store)
         if memo is not None:
             memo.put(outcomes)
     findings: list[Finding] = []

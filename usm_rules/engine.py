@@ -25,12 +25,14 @@ durable-rules' quirks are handled here and pinned by tests:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
 import sys
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any, Protocol
 
 
 def _load_extension() -> ModuleType:
@@ -166,64 +168,115 @@ def _drain(ruleset) -> None:
     raise RuntimeError(f"the engine failed while running actions: {errors[0]}")
 
 
+class Store(Protocol):
+    """Where remembered outcomes are kept (a :class:`~usm_rules.cache.FileCache`)."""
+
+    def get(self, key: str) -> Any | None: ...
+    def put(self, key: str, value: Any) -> None: ...
+
+
 def run_rules(rules: list[tuple[str, Compiled]], facts: list[dict], jobs: int = 1,
-              hub: Hub | None = None) -> dict[str, list[Match] | Crash]:
+              hub: Hub | None = None, memo: Store | None = None) -> dict[str, list[Match] | Crash]:
     """Every rule's matches. Each rule sees only the facts that can take part in a match, in
     parts that can run on their own (:mod:`usm_rules.partition`); the parts run in child
     processes, ``jobs`` at a time (forked by ``hub`` when given), each holding at most about
-    :data:`~usm_rules.partition.CHUNK` facts.
+    :data:`~usm_rules.partition.CHUNK` facts. With ``memo``, a part whose rule and facts were
+    run before is not run again: after an edit, only the parts the edit touched are.
 
     A child takes durable-rules' memory with it when it exits (its rulesets can never be
     deleted, and a process can create at most 131,071 of them), and a segfault in the engine
     kills the child, not the caller: a task whose child died is run again one rule part per
     child, so the rule that crashes is reported by name and the others still count.
     """
-    def isolated(tasks: list[list[_Unit]]) -> list[dict | None]:
+    def isolated(tasks: list[list[_Unit]]) -> list[list[list[Match] | Crash] | None]:
+        if not tasks:
+            return []
         if hub is not None:
             return hub.run(run_task, tasks, jobs)
         if can_fork():
             return run_isolated(run_task, tasks, jobs)
         return [run_task(task) for task in tasks]  # pragma: no cover - platforms without fork
 
-    tasks = plan(rules, facts)
-    outcomes = isolated(tasks)
+    units = units_of(rules, facts)
+    keys = [_unit_key(unit) for unit in units] if memo is not None else []
+    results: list[list[Match] | Crash | None] = [
+        _recalled(unit, memo.get(key)) for unit, key in zip(units, keys, strict=True)
+    ] if memo is not None else [None] * len(units)
+    todo = [i for i, found in enumerate(results) if found is None]
+    tasks = _packed(todo, units)
+    for task, outcome in zip(tasks, isolated([[units[i] for i in task] for task in tasks]), strict=True):
+        per_part: list[list[Match] | Crash | None] = list(outcome) if outcome is not None else [None] * len(task)
+        if outcome is None and len(task) > 1:  # which part crashed: each again, alone
+            per_part = [alone[0] if alone else None for alone in isolated([[units[i]] for i in task])]
+        for i, found in zip(task, per_part, strict=True):
+            results[i] = found
+            if memo is not None and isinstance(found, list):
+                memo.put(keys[i], _remembered(units[i], found))
     merged: dict[str, list[Match] | Crash] = {rule_id: [] for rule_id, _ in rules}
-    for task, outcome in zip(tasks, outcomes, strict=True):
-        if outcome is None and len(task) > 1:
-            outcome = {}
-            for alone in isolated([[unit] for unit in task]):
-                outcome.update(alone or {})
-        for rule_id, _, _ in task:
-            _merge(merged, rule_id, (outcome or {}).get(rule_id))
+    for (rule_id, _, _), found in zip(units, results, strict=True):
+        _merge(merged, rule_id, found)
     return merged
 
 
 _Unit = tuple[str, Compiled, list[dict]]
 
 
-def plan(rules: list[tuple[str, Compiled]], facts: list[dict]) -> list[list[_Unit]]:
-    """The engine's tasks: each rule's parts with their facts, packed; every rule in one at least."""
+def units_of(rules: list[tuple[str, Compiled]], facts: list[dict]) -> list[_Unit]:
+    """Each rule's parts with their facts; every rule has one at least (the engine sees it)."""
     by_type: dict[str, list[int]] = {}
     for index, fact in enumerate(facts):
         by_type.setdefault(fact["type"], []).append(index)
     units: list[_Unit] = []
     for rule_id, compiled in rules:
-        found = parts(compiled.patterns, facts, by_type) or [Part(())]  # the engine still sees the rule
+        found = parts(compiled.patterns, facts, by_type) or [Part(())]
         units += [(rule_id, compiled, [facts[i] for i in part.facts]) for part in found]
-    return _packed(units)
+    return units
 
 
-def _packed(units: list[_Unit]) -> list[list[_Unit]]:
-    """Rule parts packed into tasks of at most about CHUNK facts, in order."""
-    tasks: list[list[_Unit]] = []
+def plan(rules: list[tuple[str, Compiled]], facts: list[dict]) -> list[list[_Unit]]:
+    """The engine's tasks for these rules and facts, as :func:`run_rules` gives its children."""
+    units = units_of(rules, facts)
+    return [[units[i] for i in task] for task in _packed(list(range(len(units))), units)]
+
+
+def _packed(todo: list[int], units: list[_Unit]) -> list[list[int]]:
+    """Rule parts (indexes into ``units``) packed into tasks of at most about CHUNK facts."""
+    tasks: list[list[int]] = []
     size = 0
-    for unit in units:
-        if not tasks or (size and size + len(unit[2]) > CHUNK):
+    for i in todo:
+        if not tasks or (size and size + len(units[i][2]) > CHUNK):
             tasks.append([])
             size = 0
-        tasks[-1].append(unit)
-        size += len(unit[2])
+        tasks[-1].append(i)
+        size += len(units[i][2])
     return tasks
+
+
+def _unit_key(unit: _Unit) -> str:
+    """What a part's outcome depends on: its rule as compiled and its facts, in order, without
+    their run-wide numbers (which shift when another file changes; their order is kept)."""
+    rule_id, compiled, facts = unit
+    digest = hashlib.sha256(json.dumps([rule_id, compiled.clauses], sort_keys=True, default=str).encode())
+    for fact in facts:
+        digest.update(json.dumps({k: v for k, v in fact.items() if k != "fid"}, sort_keys=True,
+                                 ensure_ascii=False, default=str).encode())
+    return digest.hexdigest()
+
+
+def _remembered(unit: _Unit, matches: list[Match]) -> list[tuple[tuple[str, int], ...]]:
+    """Matches with each fact as its place in the part, not its run-wide number."""
+    place = {fact["fid"]: i for i, fact in enumerate(unit[2])}
+    return [tuple((alias, place[fid]) for alias, fid in match.fids) for match in matches]
+
+
+def _recalled(unit: _Unit, kept: Any) -> list[Match] | None:
+    """Remembered matches with this run's fact numbers; None when nothing (usable) was kept."""
+    if not isinstance(kept, list):
+        return None
+    try:
+        return [Match(unit[0], tuple((alias, unit[2][i]["fid"]) for alias, i in match)) for match in kept]
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
 
 
 def _merge(merged: dict[str, list[Match] | Crash], rule_id: str, outcome: list[Match] | Crash | None) -> None:
@@ -238,13 +291,6 @@ def _merge(merged: dict[str, list[Match] | Crash], rule_id: str, outcome: list[M
         merged[rule_id] = list(dict.fromkeys([*(before if isinstance(before, list) else []), *outcome]))
 
 
-def run_task(task: list[_Unit]) -> dict[str, list[Match] | Crash]:
-    """Run one task's rule parts, each in its own ruleset; a rule's parts' matches together."""
-    outcome: dict[str, list[Match] | Crash] = {}
-    for rule_id, compiled, facts in task:
-        before = outcome.get(rule_id, [])
-        if isinstance(before, Crash):
-            continue
-        found = run_rule(rule_id, compiled, FactBatches(facts))
-        outcome[rule_id] = found if isinstance(found, Crash) else list(dict.fromkeys([*before, *found]))
-    return outcome
+def run_task(task: list[_Unit]) -> list[list[Match] | Crash]:
+    """Run one task's rule parts, each in its own ruleset: each part's matches, or its crash."""
+    return [run_rule(rule_id, compiled, FactBatches(facts)) for rule_id, compiled, facts in task]

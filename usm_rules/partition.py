@@ -21,7 +21,8 @@ the reduced partitions, finds exactly the matches it finds on all the facts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,7 +108,7 @@ def parts(patterns: Sequence[Pattern], facts: Sequence[dict], by_type: dict[str,
         for f, key in zip(found, keys_found, strict=True):
             if key in alive:
                 groups.setdefault(key, set()).add(f)
-    return _packed((sorted(group) for group in groups.values()), chunk)
+    return _packed([(key, sorted(group)) for key, group in groups.items()], chunk)
 
 
 def _keys(facts: Sequence[dict], found: list[int], attributes: tuple[str, ...]) -> list[Any]:
@@ -134,16 +135,23 @@ def _decided(patterns: Sequence[Pattern], i: int, keys: list[tuple[str, ...]] | 
                for attribute, alias, other in pattern.joins)
 
 
-def _packed(groups: Iterable[list[int]], chunk: int) -> list[Part]:
+def _packed(groups: list[tuple[Any, list[int]]], chunk: int) -> list[Part]:
     """Partitions packed, whole, into parts of about ``chunk`` facts, in reading order. A fact
-    that two patterns place in two partitions may be in two parts (never twice in one)."""
+    that two patterns place in two partitions may be in two parts (never twice in one).
+
+    Where a part ends depends on the partition keys alone (a part ends after a partition whose
+    key's hash falls on a multiple of the number of such partitions a part holds): an edit that
+    changes one partition changes the part that holds it, not every part after it, so the
+    engine's remembered parts (see :func:`usm_rules.engine.run_rules`) stay valid.
+    """
     out: list[Part] = []
     current: set[int] = set()
-    for group in sorted(groups):
-        if current and len(current) + len(group) > chunk:
+    for key, group in sorted(groups, key=lambda item: item[1]):
+        current.update(group)
+        every = max(1, chunk // len(group))
+        if zlib.crc32(repr(key).encode("utf-8", "surrogateescape")) % every == 0 or len(current) >= 2 * chunk:
             out.append(Part(tuple(sorted(current))))
             current = set()
-        current.update(group)
     if current:
         out.append(Part(tuple(sorted(current))))
     return out
