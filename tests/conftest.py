@@ -23,6 +23,14 @@ def _private_cache(tmp_path_factory):
         yield folder
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _hub_first():
+    """As a command-line run does: the process's hub is forked before anything starts threads."""
+    from usm_rules.workers import shared_hub
+
+    shared_hub()
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

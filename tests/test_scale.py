@@ -115,7 +115,7 @@ class _Store(dict):
 
 
 def test_remembered_parts_are_not_run_again_and_numbers_follow_the_facts(monkeypatch):
-    from usm_rules import engine
+    from usm_rules import engine, workers
     from usm_rules.conditions import compile_condition
 
     rule = ("T1", compile_condition([
@@ -131,7 +131,7 @@ def test_remembered_parts_are_not_run_again_and_numbers_follow_the_facts(monkeyp
     def no_engine(*args, **kwargs):
         raise AssertionError("a remembered part ran again")
 
-    monkeypatch.setattr(engine, "run_isolated", no_engine)
+    monkeypatch.setattr(workers.Hub, "run", no_engine)
     # another file's facts came first: every number shifts by 2, the parts are the same
     shifted = [{"type": "Process", "fid": 1, "name": "p"}, {"type": "Process", "fid": 2, "name": "q"},
                *({**fact, "fid": fact["fid"] + 2} for fact in facts)]

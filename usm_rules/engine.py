@@ -61,7 +61,7 @@ from durable.engine import Host  # noqa: E402
 
 from .conditions import JOIN_KEY, Compiled, engine_name  # noqa: E402
 from .partition import CHUNK, Part, parts  # noqa: E402
-from .workers import Hub, can_fork, run_isolated  # noqa: E402
+from .workers import Hub, shared_hub  # noqa: E402
 
 BATCH = 500
 _NAMES = itertools.count(1)
@@ -179,7 +179,7 @@ def run_rules(rules: list[tuple[str, Compiled]], facts: list[dict], jobs: int = 
               hub: Hub | None = None, memo: Store | None = None) -> dict[str, list[Match] | Crash]:
     """Every rule's matches. Each rule sees only the facts that can take part in a match, in
     parts that can run on their own (:mod:`usm_rules.partition`); the parts run in child
-    processes, ``jobs`` at a time (forked by ``hub`` when given), each holding at most about
+    processes, ``jobs`` at a time (forked by ``hub``, or this process's hub), each holding at most about
     :data:`~usm_rules.partition.CHUNK` facts. With ``memo``, a part whose rule and facts were
     run before is not run again: after an edit, only the parts the edit touched are.
 
@@ -188,13 +188,13 @@ def run_rules(rules: list[tuple[str, Compiled]], facts: list[dict], jobs: int = 
     kills the child, not the caller: a task whose child died is run again one rule part per
     child, so the rule that crashes is reported by name and the others still count.
     """
+    forker = hub if hub is not None else shared_hub()
+
     def isolated(tasks: list[list[_Unit]]) -> list[list[list[Match] | Crash] | None]:
         if not tasks:
             return []
-        if hub is not None:
-            return hub.run(run_task, tasks, jobs)
-        if can_fork():
-            return run_isolated(run_task, tasks, jobs)
+        if forker is not None:
+            return forker.run(run_task, tasks, jobs)
         return [run_task(task) for task in tasks]  # pragma: no cover - platforms without fork
 
     units = units_of(rules, facts)

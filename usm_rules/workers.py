@@ -39,12 +39,40 @@ def can_fork() -> bool:
 
 
 def pool_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
-    """``function`` over ``items`` in order, on ``jobs`` forked processes (here, for one job)."""
+    """``function`` over ``items`` in order, on ``jobs`` forked processes (here, for one job).
+
+    A process that already runs threads (a second run in a long-lived process, once the
+    language detector has started its own) is not forked: the hub forks one child per job
+    instead, and a slice whose child died is done here.
+    """
     if jobs <= 1 or len(items) <= 1 or not can_fork():
         return [function(item) for item in items]
+    if _threaded():
+        hub = shared_hub()
+        if hub is not None:
+            size = -(-len(items) // jobs)
+            slices = [list(items[i:i + size]) for i in range(0, len(items), size)]
+            here = os.getcwd()  # the hub was forked by an earlier run, perhaps in another folder
+            done = hub.run(_apply_all, [(function, part, here) for part in slices], jobs)
+            return [result for part, found in zip(slices, done, strict=True)
+                    for result in (found if found is not None else [function(item) for item in part])]
     chunk = max(1, min(16, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(function, items, chunksize=chunk))
+
+
+def _apply_all(job: tuple[Callable[[Any], Any], list[Any], str]) -> list[Any]:
+    function, items, folder = job
+    os.chdir(folder)  # relative paths mean what they mean to the caller
+    return [function(item) for item in items]
+
+
+def _threaded() -> bool:
+    """Whether this process runs more than one thread (native ones included where /proc tells)."""
+    try:
+        return len(os.listdir("/proc/self/task")) > 1
+    except OSError:  # pragma: no cover - no /proc (macOS): Python's own threads only
+        return threading.active_count() > 1
 
 
 class Hub:
