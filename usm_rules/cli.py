@@ -93,6 +93,9 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
         def wrapper(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
                     select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], jobs: int,
                     no_cache: bool, cache_dir: str | None, baseline_file: str | None = None, **rest: Any) -> None:
+            from .workers import shared_hub
+
+            shared_hub()  # forked first, while this process holds little: its children stay small
             from .api import Request
             from .baseline import load_baseline
             from .cache import default_folder

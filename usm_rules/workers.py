@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import faulthandler
+import importlib
 import multiprocessing
 import os
 import threading
@@ -91,13 +92,21 @@ class Hub:
         self._lock = threading.Lock()
 
     def run(self, function: Callable[[T], R], tasks: list[T], jobs: int) -> list[R | None]:
-        """As :func:`run_isolated`, forked from the hub; None for every task if the hub is gone."""
+        """As :func:`run_isolated`, forked from the hub; None for a task if the hub is gone.
+
+        Tasks go to the hub a few at a time: whatever the hub holds, each child it forks
+        holds too (in its resident size, at least).
+        """
+        results: list[R | None] = []
+        step = 2 * max(1, jobs)
         with self._lock:
-            try:
-                self._connection.send((function, tasks, jobs))
-                results: list[R | None] = self._connection.recv()
-            except (EOFError, OSError):
-                return [None] * len(tasks)
+            for start in range(0, len(tasks), step):
+                batch = tasks[start:start + step]
+                try:
+                    self._connection.send((function, batch, jobs))
+                    results += self._connection.recv()
+                except (EOFError, OSError):
+                    results += [None] * len(batch)
         return results
 
     def alive(self) -> bool:
@@ -111,7 +120,12 @@ class Hub:
 
 
 def _serve(connection: Connection) -> None:
-    """The hub's loop: run each batch of tasks it is sent until told to stop (or orphaned)."""
+    """The hub's loop: run each batch of tasks it is sent until told to stop (or orphaned).
+
+    It imports the rule engine first, once, so that every child it forks has it already (the
+    command line forks the hub before it imports the rest of usm-rules, to keep it small).
+    """
+    importlib.import_module("usm_rules.engine")
     while True:
         try:
             message = connection.recv()
