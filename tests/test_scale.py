@@ -4,6 +4,7 @@ output byte for byte. (How fast and how small is measured by bench/scale.py, nev
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -137,3 +138,20 @@ def test_remembered_parts_are_not_run_again_and_numbers_follow_the_facts(monkeyp
                *({**fact, "fid": fact["fid"] + 2} for fact in facts)]
     again = engine.run_rules([rule], shifted, memo=store)
     assert sorted(m.fids for m in again["T1"]) == [(("a", 3), ("b", 5)), (("a", 6), ("b", 7))]
+
+
+def test_two_runs_at_once_share_a_cache_safely(samples, tmp_path):
+    # entries are written to a temporary file and renamed into place: two runs filling the same
+    # cache at the same time both give the uncached answer, and so does a third run after them
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "usm_rules", "check", "samples", "--format", "json", "--cache-dir", str(cache)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             env={**os.environ, "SOURCE_DATE_EPOCH": "0"}) for _ in range(2)]
+    outputs = [run.communicate()[0] for run in runs]
+    expected = _check("samples", "--format", "json", "--no-cache")[1]
+    assert outputs == [expected, expected]
+    assert _check("samples", "--format", "json", "--cache-dir", str(cache))[1] == expected
+    assert not [p for p in cache.rglob(".tmp-*")]  # no half-written entry left behind
