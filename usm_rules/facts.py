@@ -41,6 +41,11 @@ class Fact:
         return found or self.places[0] or (1, 1)  # "at" is always recorded
 
 
+def _locate(index: Any, path: tuple) -> Position:
+    """Where a path stands; a path starting with "key" points at that mapping key, not its value."""
+    return index.key(path[1:]) if path and path[0] == "key" else index.value(path)
+
+
 class FactBuilder:
     """Collects the facts of all valid documents; ``fid`` numbers them in reading order."""
 
@@ -52,14 +57,12 @@ class FactBuilder:
     def add(self, document: Document, kind: str, subject: str, attrs: dict[str, Any],
             at: tuple, **positions: tuple) -> None:
         index = document.positions
-        assert set(positions) <= FACT_POSITIONS[kind], f"{kind} facts point at {sorted(positions)}"
-        located = {  # a path starting with "key" points at that mapping key, not its value
-            name: index.key(path[1:]) if path and path[0] == "key" else index.value(path)
-            for name, path in {"at": at, **positions}.items()
-        }
+        assert positions.keys() <= FACT_POSITIONS[kind], f"{kind} facts point at {sorted(positions)}"
+        positions["at"] = at
+        places = tuple(_locate(index, positions[name]) if name in positions else None for name in _PLACES[kind])
         attrs = {"type": kind, "fid": len(self.facts) + 1, **attrs}
-        assert set(attrs) == FACT_ATTRIBUTES[kind], f"{kind} facts carry {sorted(attrs)}"
-        self.facts.append(Fact(attrs, subject, document.file, tuple(located.get(name) for name in _PLACES[kind])))
+        assert attrs.keys() == FACT_ATTRIBUTES[kind], f"{kind} facts carry {sorted(attrs)}"
+        self.facts.append(Fact(attrs, subject, document.file, places))
 
     def document(self, document: Document, reader: p.Reader | None = None) -> None:
         """The facts of a valid document; language attributes read with ``reader`` (None: not read)."""
