@@ -198,3 +198,16 @@ def test_the_loader_flags_are_restored_after_the_extension_is_loaded():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert done.stdout.strip() == "True", done.stderr
+
+
+def test_a_join_holds_beside_an_in_test():
+    # durable-rules drops an equality join that follows an $or (what `in` compiles to) in the
+    # same pattern, and then pairs facts whose keys differ; found by tests/test_partition.py
+    compiled = compile_condition([
+        {"fact": "Activity", "as": "a"},
+        {"fact": "Edge", "as": "e", "where": {"source": {"in": ["x", "y"]}, "target": {"ref": "a.id"}}},
+    ])
+    facts = [{"type": "Activity", "fid": 1, "id": "rec-1"},
+             {"type": "Edge", "fid": 2, "source": "x", "target": "rec-9"},
+             {"type": "Edge", "fid": 3, "source": "y", "target": "rec-1"}]
+    assert [m.fids for m in run_rule("T9", compiled, FactBatches(facts))] == [(("a", 1), ("e", 3))]

@@ -152,14 +152,17 @@ def _match(fact: str, where: dict, bound: dict[str, str], key: str) -> dict:
 
 
 def _joins_last(tests: list[dict]) -> list[dict]:
-    """Literal tests, then comparisons with other facts, then equality joins (see JOIN_KEY)."""
+    """Literal tests, then comparisons with other facts, then equality joins (see JOIN_KEY), then
+    the alternatives of ``in``: durable-rules drops a join that follows an ``$or`` in the same
+    pattern (it then matches facts whose keys differ), and keeps it when the ``$or`` comes last."""
     comparisons = [t for t in tests if _operator(t) in _OPERATORS.values() and _joined(t)]
     equalities = [t for t in tests if not _operator(t).startswith("$") and _joined(t)]
-    literals = [t for t in tests if t not in comparisons and t not in equalities]
+    alternatives = [t for t in tests if _operator(t) == "$or"]
+    literals = [t for t in tests if t not in comparisons and t not in equalities and t not in alternatives]
     if comparisons and not equalities:
         alias = next(iter(next(iter(comparisons[0].values())).values()))
         equalities = [{JOIN_KEY: {next(iter(alias)): JOIN_KEY}}]
-    return literals + comparisons + equalities
+    return literals + comparisons + equalities + alternatives
 
 
 def _operator(test: dict) -> str:

@@ -12,6 +12,8 @@ durable-rules' quirks are handled here and pinned by tests:
 - a comparison with another fact must be followed by an equality join, or durable
   segfaults: the compiler sees to it (:data:`usm_rules.conditions.JOIN_KEY`);
 - a ``none`` pattern only holds if the negated facts arrive first, so they are asserted first;
+- an equality join that follows an ``$or`` (what ``in`` compiles to) in one pattern is dropped,
+  so the compiler puts the ``$or`` last (:func:`usm_rules.conditions.compile_condition`);
 - facts go in batches, serialised once per fact type, not once per rule;
 - ``delete_state`` segfaults, and ``delete_ruleset`` corrupts the next ruleset's memory, so
   rulesets are never deleted: a run's engine work happens in a forked child process
