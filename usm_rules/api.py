@@ -8,6 +8,7 @@ waivers and the baseline, compute the ceiling.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -246,7 +247,9 @@ class _Memo:
             self._store.put(self._key, outcomes)
 
 
+@functools.cache
 def _engine_version() -> str:
+    """durable-rules' version (part of the engine memos' keys), looked up once per process."""
     try:
         return metadata.version("durable_rules")
     except metadata.PackageNotFoundError:  # pragma: no cover - a source checkout of durable-rules
