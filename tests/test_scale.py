@@ -155,3 +155,25 @@ def test_two_runs_at_once_share_a_cache_safely(samples, tmp_path):
     assert outputs == [expected, expected]
     assert _check("samples", "--format", "json", "--cache-dir", str(cache))[1] == expected
     assert not [p for p in cache.rglob(".tmp-*")]  # no half-written entry left behind
+
+
+def test_the_catalogue_is_kept_and_an_edited_rule_pack_is_read_anew(tmp_path, monkeypatch):
+    from test_catalog import CUSTOM, PROCESS
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "acme.yaml").write_text(CUSTOM, encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(PROCESS, encoding="utf-8")
+    cache = tmp_path / "cache"
+
+    def messages() -> list[str]:
+        code, output = _check("--rules", "pack", "--format", "json", "--cache-dir", str(cache), "p.yaml")
+        assert code == 1
+        return [f["message"] for f in json.loads(output)["findings"] if f["rule"] == "ACME001"]
+
+    assert messages() == ["activity 'Register the failure' of recover: our house style wants a description"]
+    assert len([p for p in (cache / "catalogs").rglob("*") if p.is_file()]) == 1
+    assert messages() == ["activity 'Register the failure' of recover: our house style wants a description"]
+    (tmp_path / "pack" / "acme.yaml").write_text(CUSTOM.replace("our house style", "house style"), encoding="utf-8")
+    assert messages() == ["activity 'Register the failure' of recover: house style wants a description"]
+    assert len([p for p in (cache / "catalogs").rglob("*") if p.is_file()]) == 2

@@ -15,12 +15,11 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from .baseline import Baseline, apply_baseline
 from .cache import FileCache
-from .catalog import Catalog, EngineRule, load_catalog
+from .catalog import Catalog, EngineRule, load_catalog, rule_files
 from .ceiling import maturity
 from .config import Config, ConfigError
 from .discovery import Source, discover, display_path
@@ -60,7 +59,7 @@ class Request:
 
 def run(request: Request, today: dt.date | None = None) -> tuple[Catalog, Result]:
     """The catalogue in force (configured severities and ceilings applied) and the result."""
-    catalog = prepare_catalog(request.config, request.rules)
+    catalog = prepare_catalog(request.config, request.rules, request.cache)
     result = check_paths(request.paths, select=request.select, ignore=request.ignore, exclude=request.exclude,
                          stdin=request.stdin, catalog=catalog, config=request.config,
                          baseline=request.baseline, today=today, jobs=request.jobs, cache=request.cache)
@@ -183,14 +182,31 @@ def _not_read(unread: Unread, make: Findings) -> Finding:
                      "if this is wrong", f"Process/{unread.name}")
 
 
-def prepare_catalog(config: Config, rules: Iterable[str | Path] = ()) -> Catalog:
-    """The shipped rules plus packs, with the configuration's severities and ceilings."""
-    catalog = load_catalog([*config.rules, *rules])
+def prepare_catalog(config: Config, rules: Iterable[str | Path] = (), cache: Path | None = None) -> Catalog:
+    """The shipped rules plus packs, with the configuration's severities and ceilings; kept in
+    the ``cache`` folder (when given), keyed by the rule files' paths and bytes."""
+    catalog = _load_catalog([*config.rules, *rules], cache)
     try:
         return catalog.overridden(config.severity, config.ceilings)
     except KeyError as error:
         raise ConfigError(config.path or "configuration", error.args[0], "names no rule, rule name or requirement "
                           "(R0-R10); see `usm-rules rules`") from None
+
+
+def _load_catalog(folders: list[str | Path], cache: Path | None) -> Catalog:
+    if cache is None:
+        return load_catalog(folders)
+    files = rule_files(folders)
+    memo = FileCache(cache, "catalog", kind="catalogs")
+    raws = [path.read_bytes() for path, _ in files]
+    key = memo.key("\0".join(f"{path}|{builtin}|{len(raw)}" for (path, builtin), raw in zip(files, raws, strict=True)),
+                   b"".join(raws))
+    found = memo.get(key)
+    if isinstance(found, Catalog):
+        return found
+    catalog = load_catalog(folders)  # a broken rule file raises here, before anything is kept
+    memo.put(key, catalog)
+    return catalog
 
 
 def _check_waivers(catalog: Catalog, config: Config) -> None:
@@ -249,10 +265,15 @@ class _Memo:
 
 @functools.cache
 def _engine_version() -> str:
-    """durable-rules' version (part of the engine memos' keys), looked up once per process."""
+    """The engine's identity (part of the engine memos' keys), looked up once per process: the
+    hash of durable-rules' compiled extension, which does the matching (any rebuild or release
+    of it is another engine; importlib.metadata alone would cost a warm run a tenth of its time)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("durable_rules_engine")
     try:
-        return metadata.version("durable_rules")
-    except metadata.PackageNotFoundError:  # pragma: no cover - a source checkout of durable-rules
+        return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest() if spec and spec.origin else "unknown"
+    except OSError:  # pragma: no cover - an engine that imports but cannot be read
         return "unknown"
 
 

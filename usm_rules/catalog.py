@@ -133,19 +133,27 @@ class Catalog:
 
 def load_catalog(extra_dirs: Iterable[str | Path] = ()) -> Catalog:
     """The shipped rule pack plus any ``--rules`` folders."""
-    rules = list(load_pack(shipped("rules"), builtin_allowed=True))
-    for folder in extra_dirs:
-        rules.extend(load_pack(Path(folder), builtin_allowed=False))
-    return Catalog(rules)
+    return Catalog([load_rule(path, builtin_allowed) for path, builtin_allowed in rule_files(extra_dirs)])
+
+
+def rule_files(extra_dirs: Iterable[str | Path] = ()) -> list[tuple[Path, bool]]:
+    """Every rule file of the catalogue, in order, and whether it may be a built-in rule."""
+    return [(path, True) for path in pack_files(shipped("rules"))] + [
+        (path, False) for folder in extra_dirs for path in pack_files(Path(folder))]
 
 
 def load_pack(folder: Path, builtin_allowed: bool) -> list[Rule]:
+    return [load_rule(path, builtin_allowed) for path in pack_files(folder)]
+
+
+def pack_files(folder: Path) -> list[Path]:
+    """A rule pack's files (CatalogError when the folder is missing or holds none)."""
     if not folder.is_dir():
         raise CatalogError(str(folder), "--rules", "is not a folder")
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not files:
         raise CatalogError(str(folder), "--rules", "holds no rule file (*.yaml)")
-    return [load_rule(path, builtin_allowed) for path in files]
+    return files
 
 
 def load_rule(path: Path, builtin_allowed: bool = False) -> Rule:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 YAML_SUFFIXES = (".yaml", ".yml")
 STDIN = "-"
@@ -113,7 +116,10 @@ def _included(source: Source, patterns: tuple[tuple[str, str], ...]) -> bool:
         _matches(source.path, base, spec) for base, spec in _specs(patterns))
 
 
+@functools.lru_cache(maxsize=16)
 def _specs(patterns: tuple[tuple[str, str], ...]) -> list[tuple[str, GitIgnoreSpec]]:
+    from pathspec import GitIgnoreSpec  # only when there are patterns to match
+
     by_base: dict[str, list[str]] = {}
     for base, pattern in patterns:
         by_base.setdefault(base, []).append(pattern)
