@@ -23,7 +23,8 @@ startup = version,python,reference):
   warm / edited      the same check with a primed cache; edited: after appending a comment to one file
   check-jsonschema   the combined usm/v1 schema over the single-document files
   yamllint           yamllint -d relaxed DIR
-  version / python / reference   usm-rules --version, python -c pass, check of sample_processes/reference
+  version / python   usm-rules --version, python -c pass
+  reference / reference-warm   check of sample_processes/reference without a cache / with a primed one
 Options that usm-rules does not have yet (--jobs, --no-cache, --cache-dir) make their rows n/a.
 XDG_CACHE_HOME points into the work folder, so no run touches the user's cache.
 """
@@ -51,10 +52,10 @@ BIN = Path(sys.executable).parent
 CHECK_OK = frozenset({0, 1})  # 1: findings at or above --fail-on
 ZERO_OK = frozenset({0})
 GROUPS = {"cache": ("warm", "edited"), "peers": ("check-jsonschema", "yamllint"),
-          "startup": ("version", "python", "reference")}
+          "startup": ("version", "python", "reference", "reference-warm")}
 CORPUS_KEYS = ("floor", "check", "check-j1", "warm", "edited", "check-jsonschema", "yamllint")
 STRESS_KEYS = ("floor", "check", "check-j1")
-ALL_KEYS = (*CORPUS_KEYS, "version", "python", "reference")
+ALL_KEYS = (*CORPUS_KEYS, "version", "python", "reference", "reference-warm")
 FLOOR = ("import collections, pathlib, sys, yaml; collections.deque((node for path in "
          "sorted(pathlib.Path(sys.argv[1]).rglob('*.yaml')) for node in yaml.compose_all("
          "path.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader)), maxlen=0)")
@@ -302,11 +303,21 @@ def corpus_jobs(tools: Tools, corpus: Corpus, keys: Iterable[str]) -> list[Job]:
 
 
 def startup_jobs(tools: Tools, keys: Iterable[str]) -> list[Job]:
-    cold, _ = cold_options(tools, Corpus("-", REPO / "sample_processes" / "reference"))
-    reference = [tools.usm, "check", str(REPO / "sample_processes" / "reference"), *cold]
+    model = Corpus("-", REPO / "sample_processes" / "reference")
+    cold, _ = cold_options(tools, model)
+    reference = [tools.usm, "check", str(model.path), *cold]
+    warm = warm_options(tools, model)
+    warm_argv = None if warm is None else [tools.usm, "check", str(model.path), *warm]
+
+    def prime() -> None:
+        assert warm_argv is not None
+        subprocess.run(warm_argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=BENCH_STATE.env)
+
     jobs = [Job("version", "usm-rules --version", "-", [tools.usm, "--version"], ok=ZERO_OK),
             Job("python", "python -c pass", "-", [sys.executable, "-c", "pass"], ok=ZERO_OK),
-            Job("reference", "check sample_processes/reference", "-", reference)]
+            Job("reference", "check sample_processes/reference, cold", "-", reference),
+            Job("reference-warm", "check sample_processes/reference, warm cache", "-", warm_argv,
+                missing="no cache options", before=prime)]
     wanted = set(keys)
     return [job for job in jobs if job.key in wanted]
 
@@ -458,7 +469,8 @@ def targets(results: Results, scales: list[float]) -> list[Target]:
     found += doubling_targets(results, scales)
     found += [Target("usm-rules --version / python -c pass",
                      ratio(wall_of(results, "version", "-"), wall_of(results, "python", "-")), 5),
-              Target("reference model check wall", wall_of(results, "reference", "-"), 0.25, " s"),
+              Target("reference model check wall, cold", wall_of(results, "reference", "-"), 0.25, " s"),
+              Target("reference model check wall, warm cache", wall_of(results, "reference-warm", "-"), 0.25, " s"),
               Target("growth exponent of check time (log-log fit; ≤ log2 2.1)", growth_exponent(results, scales),
                      round(math.log2(2.1), 2))]
     return found
