@@ -1,4 +1,5 @@
-"""Untrusted text made safe inside Markdown: one escaper for every Markdown the tool writes."""
+"""Untrusted text made safe to show: inside Markdown (one escaper for every Markdown the tool
+writes), and in any human-readable output (control characters written out)."""
 
 from __future__ import annotations
 
@@ -15,5 +16,28 @@ def escape(text: str) -> str:
     Values are always written inline, never at the start of a line, so block syntax (``#``,
     ``>``, ``-``) needs no escape.
     """
-    text = "".join(_HTML.get(c, c) for c in text)
+    text = "".join(_HTML.get(c, c) for c in visible(text, keep="\n\r\t"))
     return _SPACE.sub(" ", _SPECIAL.sub(r"\\\1", text))
+
+
+# C0 and C1 controls, DEL, and the invisible marks that reorder or hide text (bidirectional
+# overrides and isolates, "Trojan Source"; line and paragraph separators)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str, keep: str = "") -> str:
+    """Untrusted text made safe to show to a person: every control character written out
+    (``\\x1b``, ``\\n``, ``\\u202e``), so none can move a terminal's cursor, colour it, forge a
+    line of output or a CI command, or reorder what is read. Characters in ``keep`` stay."""
+    def shown(found: re.Match[str]) -> str:
+        char = found.group(0)
+        if char in keep:
+            return char
+        return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+    return _CONTROL.sub(shown, text)
+
+
+def line_start(path: str) -> str:
+    """A path shown at the start of a line: never read as a CI command (``::error ...``)."""
+    return f"./{path}" if path.startswith("::") else path

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from ..ceiling import TOP
-from ..markup import escape
+from ..markup import escape, visible
 from .data import ReportData
 
 LABEL_WIDTH = 34  # characters of a process name shown in the chart
@@ -36,7 +37,7 @@ def _environment(format_: str) -> Environment:
 
 @cache
 def _html() -> Environment:
-    env = _base(autoescape=True)
+    env = _base(autoescape=True, finalize=_visible)
     env.filters["label"] = _label
     return env
 
@@ -47,7 +48,8 @@ def _markdown() -> Environment:
     env.filters["code"] = _inline_code
     env.filters["fenced"] = _fenced
     env.filters["raw"] = Raw
-    env.filters["numbered"] = lambda quote: [f"{'>' if q.hit else ' '}{q.number:>5} | {q.text}" for q in quote]
+    env.filters["numbered"] = lambda quote: [f"{'>' if q.hit else ' '}{q.number:>5} | {visible(q.text, keep=chr(9))}"
+                                             for q in quote]
     env.filters["meter"] = lambda ceiling: Raw("\u2588" * ceiling + "\u2591" * (TOP - ceiling))
     return env
 
@@ -63,6 +65,13 @@ def _label(text: str) -> str:
     return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1] + "\u2026"
 
 
+def _visible(value: object) -> object:
+    """Control characters in untrusted text written out (HTML would show some as nothing)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value, keep="\n\r\t")
+    return value
+
+
 def _escape_markdown(value: object) -> object:
     if isinstance(value, Raw) or not isinstance(value, str):
         return value
@@ -70,7 +79,7 @@ def _escape_markdown(value: object) -> object:
 
 
 def _inline_code(value: object) -> Raw:
-    text = " ".join(str(value).split())
+    text = visible(" ".join(str(value).split()))
     ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return Raw(f"{ticks}{pad}{text}{pad}{ticks}")

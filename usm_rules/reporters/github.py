@@ -11,6 +11,7 @@ GitHub shows at most 10 annotations of each kind per step; the ``markdown`` form
 
 from __future__ import annotations
 
+from ..markup import visible
 from ..model import FileOutcome, Finding, Result, Severity
 from .base import Reporter
 from .text import ceiling_line, summary_line
@@ -33,8 +34,8 @@ class GithubReporter(Reporter):
 
 
 def annotation(f: Finding) -> str:
-    properties = {"file": f.file, "line": str(f.line), "col": str(f.column), "title": f"{f.rule} {f.name}"}
-    return command(COMMANDS[f.severity], properties, f.message)
+    properties = {"file": visible(f.file), "line": str(f.line), "col": str(f.column), "title": f"{f.rule} {f.name}"}
+    return command(COMMANDS[f.severity], properties, visible(f.message))
 
 
 def command(name: str, properties: dict[str, str], message: str) -> str:

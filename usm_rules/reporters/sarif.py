@@ -123,7 +123,9 @@ def artifact_location(path: str) -> dict:
             path = Path(path).relative_to(Path.cwd()).as_posix()
         except ValueError:
             return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path.replace("\\", "/")), "uriBaseId": SRCROOT}
+    # paths are shown with "/" on every platform, so a backslash is part of a name (or of a
+    # \\xNN escape of a name that is not UTF-8): percent-encoded like any other character
+    return {"uri": quote(path), "uriBaseId": SRCROOT}
 
 
 def _folder_uri(folder: Path) -> str:

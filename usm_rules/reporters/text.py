@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..markup import line_start, visible
 from ..model import FileOutcome, Finding, Result, Severity
 from ..verdict import plural, sentence
 from .base import Reporter
@@ -23,8 +24,10 @@ class TextReporter(Reporter):
 
 
 def finding_line(f: Finding) -> str:
-    """``file:line:col: severity rule name message``, as compilers print them."""
-    return f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.name} {f.message}"
+    """``file:line:col: severity rule name message``, as compilers print them; what comes from
+    the input (the path, quoted titles) with its control characters written out."""
+    place = f"{line_start(visible(f.file))}:{f.line}:{f.column}"
+    return f"{place}: {f.severity.value} {f.rule} {f.name} {visible(f.message)}"
 
 
 def summary_line(result: Result) -> str:
@@ -45,4 +48,4 @@ def summary_line(result: Result) -> str:
 
 
 def ceiling_line(result: Result) -> str:
-    return sentence(result)
+    return visible(sentence(result))  # the configuration names the ceiling mapping
