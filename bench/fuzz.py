@@ -1,0 +1,107 @@
+"""The long fuzz run, for use before a release: many hostile inputs, every outcome counted.
+
+    python bench/fuzz.py [--inputs 10000] [--seed 0]
+
+Draws inputs from the strategies the test suite's fuzz test uses (tests/strategies.py: mutated
+samples, YAML torture, documents drawn from the schemas), one to three files per run, checks
+each run in process with the whole pipeline and every output format, and counts: inputs, runs,
+findings by rule, and the failures that must stay at zero: exceptions (the command line's exit
+3), rule crashes (USM0010), files missing from the result, findings at no real place, and runs
+whose output differs when repeated (every tenth run is repeated). Exit 1 if any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from strategies import any_input  # noqa: E402
+
+import usm_rules  # noqa: E402
+from usm_rules.api import prepare_catalog  # noqa: E402
+from usm_rules.config import Config  # noqa: E402
+from usm_rules.reporters import REPORTERS, Context, report  # noqa: E402
+
+
+def rendered(result, catalog) -> dict[str, str]:
+    outputs = {}
+    for name, reporter in sorted(REPORTERS.items()):
+        stream = io.StringIO()
+        report(reporter(stream, Context("usm-rules", "fuzz", catalog)), result)
+        outputs[name] = stream.getvalue()
+    return outputs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inputs", type=int, default=10_000, help="inputs to try [default: 10000]")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    catalog = prepare_catalog(Config())
+    counts: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    failures: list[str] = []
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix="usm-fuzz-"))
+
+    @settings(max_examples=args.inputs, deadline=None, database=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck), derandomize=False)
+    @given(st.lists(any_input(), min_size=1, max_size=3))
+    def one_run(inputs: list[bytes]) -> None:
+        if counts["inputs"] >= args.inputs:
+            return
+        counts["runs"] += 1
+        counts["inputs"] += len(inputs)
+        folder = work / f"run-{counts['runs']}"
+        folder.mkdir()
+        names = [f"input-{i}.yaml" for i in range(len(inputs))]
+        for name, raw in zip(names, inputs, strict=True):
+            (folder / name).write_bytes(raw)
+        try:
+            result = usm_rules.check_paths([str(folder)], catalog=catalog)
+            outputs = rendered(result, catalog)
+            if counts["runs"] % 10 == 0 and rendered(usm_rules.check_paths([str(folder)], catalog=catalog),
+                                                     catalog) != outputs:
+                failures.append(f"{folder}: output differs when repeated")
+        except Exception:  # noqa: BLE001 - counted and shown, never raised: the run goes on
+            failures.append(f"{folder}: exception\n{traceback.format_exc()}")
+            return
+        if sorted(Path(f.path).name for f in result.files) != names:
+            failures.append(f"{folder}: files missing from the result")
+        for finding in result.findings:
+            rules[finding.rule] += 1
+            if finding.line < 1 or finding.column < 1:
+                failures.append(f"{folder}: {finding.rule} at {finding.line}:{finding.column}")
+            if finding.rule == "USM0010":
+                failures.append(f"{folder}: a rule crashed: {finding.message}")
+        counts["findings"] += len(result.findings)
+        for raw in inputs:
+            counts["bytes"] += len(raw)
+        for name in names:
+            (folder / name).unlink()
+        folder.rmdir()
+
+    one_run()
+    seconds = time.monotonic() - started
+    print(f"inputs {counts['inputs']:,} in {counts['runs']:,} runs ({counts['bytes']:,} bytes), "
+          f"{seconds:.0f} s; findings {counts['findings']:,}")
+    print("findings by rule: " + ", ".join(f"{rule} {n:,}" for rule, n in sorted(rules.items())))
+    print(f"failures (exceptions, rule crashes, missing files, unpositioned, nondeterministic): {len(failures)}")
+    for failure in failures[:20]:
+        print("  " + failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
