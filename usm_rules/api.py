@@ -55,6 +55,7 @@ class Request:
     stdin: bytes | None = None
     jobs: int = 1  # processes to read files and run rules on (0: one per core)
     cache: Path | None = None  # the folder of the per-file cache; None: no cache
+    follow_links: bool = False  # follow symbolic links that leave the checked folders
 
 
 def run(request: Request, today: dt.date | None = None) -> tuple[Catalog, Result]:
@@ -62,7 +63,8 @@ def run(request: Request, today: dt.date | None = None) -> tuple[Catalog, Result
     catalog = prepare_catalog(request.config, request.rules, request.cache)
     result = check_paths(request.paths, select=request.select, ignore=request.ignore, exclude=request.exclude,
                          stdin=request.stdin, catalog=catalog, config=request.config,
-                         baseline=request.baseline, today=today, jobs=request.jobs, cache=request.cache)
+                         baseline=request.baseline, today=today, jobs=request.jobs, cache=request.cache,
+                         follow_links=request.follow_links)
     return catalog, result
 
 
@@ -80,6 +82,7 @@ def check_paths(
     today: dt.date | None = None,
     jobs: int = 1,
     cache: Path | None = None,
+    follow_links: bool = False,
 ) -> Result:
     """Check every YAML document under ``paths`` against the rule catalogue.
 
@@ -91,10 +94,13 @@ def check_paths(
     :class:`~usm_rules.selection.SelectionError` for an unknown ``select`` or ``ignore`` entry;
     problems in the input files are findings, never exceptions. ``jobs`` processes (0: one per
     core) read the files and run the rules; the result is the same whatever their number.
-    ``cache`` is a folder where each file's reading is kept, keyed by its content.
+    ``cache`` is a folder where each file's reading is kept, keyed by its content. Symbolic
+    links are followed only while they stay inside the checked folders, unless ``follow_links``;
+    the configuration's ``limits`` bound what is read.
     """
     with _collector_paused():
-        return _check(paths, rules, select, ignore, exclude, stdin, catalog, config, baseline, today, jobs, cache)
+        return _check(paths, rules, select, ignore, exclude, stdin, catalog, config, baseline, today, jobs, cache,
+                      follow_links)
 
 
 @contextmanager
@@ -116,17 +122,19 @@ def _collector_paused() -> Iterator[None]:
 
 def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Iterable[str], ignore: Iterable[str],
            exclude: Iterable[str], stdin: bytes | None, catalog: Catalog | None, config: Config | None,
-           baseline: Baseline | None, today: dt.date | None, jobs: int, cache: Path | None) -> Result:
+           baseline: Baseline | None, today: dt.date | None, jobs: int, cache: Path | None,
+           follow_links: bool) -> Result:
     config = config or Config()
     catalog = catalog or prepare_catalog(config, rules)
     _check_waivers(catalog, config)
     selection = _selection(catalog, config, tuple(select), tuple(ignore))
     make = Findings(catalog.rules)
     patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in exclude))
-    sources = discover([str(p) for p in paths], patterns, config.include)
+    sources = discover([str(p) for p in paths], patterns, config.include, follow_links=follow_links,
+                       limits=config.limits)
     jobs = jobs if jobs > 0 else cores()
     big = _size(sources) >= BIG and can_fork()
-    settings = Settings(config.language, config.roles, config.tools)
+    settings = Settings(config.language, config.roles, config.tools, config.limits)
     hub = shared_hub()  # forked now, before this run reads anything
     gathered = read_all(sources, settings, stdin, cache,
                         lambda function, items: pool_map(function, items, jobs if big else 1))

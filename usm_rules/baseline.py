@@ -11,8 +11,9 @@ import dataclasses
 import json
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
+from .discovery import read_bounded
+from .limits import Limits
 from .model import Finding, Result, Suppression
 
 VERSION = 1
@@ -40,17 +41,19 @@ def build(result: Result, tool: str, version: str) -> dict:
 
 def load_baseline(path: str) -> Baseline:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(path, Limits().file_size).decode("utf-8"))
         entries = data["findings"]
         if data.get("version") != VERSION:
             raise BaselineError(f"{path}: version: expected {VERSION}, found {data.get('version')!r}")
         return Baseline(path, Counter(entry["fingerprint"] for entry in entries))
     except OSError as error:
         raise BaselineError(f"{path}: {error.strerror or error}") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not a usm-rules baseline (nested too deeply to read)") from None
     except (ValueError, KeyError, TypeError) as error:
         if isinstance(error, BaselineError):
             raise
-        raise BaselineError(f"{path}: not a usm-rules baseline ({type(error).__name__}: {error})") from None
+        raise BaselineError(f"{path}: not a usm-rules baseline ({type(error).__name__}: {str(error)[:200]})") from None
 
 
 def apply_baseline(findings: list[Finding], baseline: Baseline) -> tuple[list[Finding], tuple[str, ...]]:

@@ -6,8 +6,11 @@ error (one line, no traceback), 3 internal error (one line; the traceback with -
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import io
 import json
+import os
 import signal
 import sys
 import traceback
@@ -45,7 +48,7 @@ class _Guarded(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
             raise
         except Exception as error:  # noqa: BLE001 - a bug: never let it pass for "violations found"
             if ctx.params.get("debug"):
@@ -83,6 +86,11 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
         click.option("--no-cache", is_flag=True, help="Read every file anew; leave the cache alone."),
         click.option("--cache-dir", type=click.Path(file_okay=False),
                      help="Keep the per-file cache here [default: the user cache folder]."),
+        click.option("--follow-links", is_flag=True,
+                     help="Also read symbolic links that lead outside the checked folders."),
+        click.option("--limit", "limit_values", multiple=True, metavar="NAME=VALUE",
+                     help="Change a bound of what is read: file-size (10MB), scalar-length, integer-digits, nesting, "
+                          "aliases, documents, files."),
     ]
     if baseline_help:
         options.append(click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
@@ -92,21 +100,26 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
         @functools.wraps(command)
         def wrapper(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
                     select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], jobs: int,
-                    no_cache: bool, cache_dir: str | None, baseline_file: str | None = None, **rest: Any) -> None:
+                    no_cache: bool, cache_dir: str | None, follow_links: bool, limit_values: tuple[str, ...],
+                    baseline_file: str | None = None, **rest: Any) -> None:
             from .workers import shared_hub
 
             shared_hub()  # forked first, while this process holds little: its children stay small
             from .api import Request
             from .baseline import load_baseline
             from .cache import default_folder
+            from .limits import parse_option
 
             paths = paths or (".",)
             with _usage_errors():
+                config = _config(paths, config_file, no_config)
+                config = dataclasses.replace(config, limits=parse_option(limit_values, config.limits))
                 request = Request(
-                    paths=paths, config=_config(paths, config_file, no_config), rules=rule_dirs, select=select,
+                    paths=paths, config=config, rules=rule_dirs, select=select,
                     ignore=ignore, exclude=exclude, baseline=load_baseline(baseline_file) if baseline_file else None,
-                    stdin=sys.stdin.buffer.read() if "-" in paths else None, jobs=jobs,
+                    stdin=sys.stdin.buffer.read(config.limits.file_size + 1) if "-" in paths else None, jobs=jobs,
                     cache=None if no_cache else Path(cache_dir) if cache_dir else default_folder(),
+                    follow_links=follow_links,
                 )
             command(request=request, **rest)
 
@@ -136,7 +149,7 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
     _something_to_check(result, request.paths)
     config = request.config
     fail_on, min_maturity = fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1
-    with _open_output(output) as stream, _usage_errors():
+    with _open_output(output, result) as stream, _usage_errors():
         report(REPORTERS[format_](stream, Context(TOOL, __version__, catalog, fail_on, min_maturity)), result)
     reasons = failing(result, fail_on, min_maturity)
     for reason in reasons:
@@ -160,7 +173,7 @@ def baseline_create(request: Request, output: str) -> None:
     with _usage_errors():
         _, result = run(request)
     _something_to_check(result, request.paths)
-    with _open_output(output) as stream:
+    with _open_output(output, result) as stream:
         json.dump(build(result, TOOL, __version__), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
     click.echo(f"{TOOL}: baseline of {len(result.active)} finding(s) written to {output}", err=True)
@@ -281,7 +294,7 @@ def audit_report(request: Request, output: str | None, format_: str) -> None:
     except ReportError as error:
         raise UsageProblem(str(error)) from None
     to_file = output not in (None, "-")
-    with _open_output(output if to_file else None) as stream:
+    with _open_output(output if to_file else None, result) as stream:
         stream.write(render_report(data, format_))
     if to_file:
         click.echo(f"{TOOL}: report written to {output}: {sentence(result)}", err=True)
@@ -303,27 +316,93 @@ def _usage_error_types() -> tuple[type[Exception], ...]:
     from .baseline import BaselineError
     from .catalog import CatalogError
     from .config import ConfigError
+    from .limits import LimitError
     from .report import ReportError
     from .selection import SelectionError
 
-    return CatalogError, SelectionError, ConfigError, BaselineError, ReportError
+    return CatalogError, SelectionError, ConfigError, BaselineError, ReportError, LimitError
 
 
 @contextmanager
-def _open_output(path: str | None) -> Iterator[TextIO]:
+def _open_output(path: str | None, result: Result) -> Iterator[TextIO]:
+    """A stream for the whole output, written once it is complete: to ``path`` through a
+    temporary file renamed into place (never over one of the checked files), or to standard
+    output. Nothing is written if the output is not finished."""
+    from .output import OutputError, is_one_of, write_text
+
+    if path is not None and is_one_of(path, (item.path for item in result.inputs)):
+        raise UsageProblem(f"-o {path} is one of the checked files; refusing to overwrite it")
+    buffer = io.StringIO(newline="\n")
+    yield buffer
     if path is None:
-        yield sys.stdout
+        _to_stdout(buffer.getvalue())
         return
     try:
-        stream = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below; open errors are usage errors
+        write_text(path, buffer.getvalue())
+    except OutputError as error:
+        raise UsageProblem(str(error)) from None
+
+
+def _to_stdout(text: str) -> None:
+    try:
+        sys.stdout.flush()
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.buffer.write(text.encode("utf-8"))
+            sys.stdout.buffer.flush()
+        else:  # pragma: no cover - a text-only stream put in place by a host
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader is gone (`| head`): see main
     except OSError as error:
-        raise UsageProblem(f"cannot write {path}: {error.strerror}") from None
-    with stream:
-        yield stream
+        raise UsageProblem(f"cannot write standard output: {error.strerror or error}") from None
+
+
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM: the run stops where it is (not an Exception: nothing may swallow it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _stop(signum: int) -> None:
+    """Stop every child, write nothing more, one line, exit 128 + the signal (130, 143)."""
+    for name in ("SIGINT", "SIGTERM"):
+        signal.signal(getattr(signal, name), signal.SIG_IGN)  # a second Ctrl-C cannot cut the clean-up short
+    from .workers import stop_children
+
+    stop_children()
+    name = signal.Signals(signum).name
+    sys.stderr.write(f"{TOOL}: stopped by {name}; no output written\n")
+    sys.stderr.flush()
+    sys.exit(128 + signum)
 
 
 def main() -> None:
-    """The console script. A closed pipe (``usm-rules check | head``) ends it quietly."""
+    """The console script. A closed pipe (``usm-rules check | head``) ends it quietly, as
+    SIGPIPE ends other tools; SIGINT and SIGTERM stop it with its children (exit 130 and 143)."""
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        cli(prog_name=TOOL)
+    except _Stopped as stopped:
+        _stop(stopped.signum)
+    except BrokenPipeError:
+        _closed_pipe()
+
+
+def _closed_pipe() -> None:
+    """Standard output or error closed by its reader: end as if SIGPIPE had (only then: the
+    pipes to the children must raise, not kill, when a child is gone)."""
+    from .workers import stop_children
+
+    stop_children()
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    cli(prog_name=TOOL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    os._exit(1)  # pragma: no cover - no SIGPIPE (Windows)

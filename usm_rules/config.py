@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafile import DataFileError, load_data_file
+from .limits import LimitError, Limits
 from .loader import Document
 from .model import DEFAULT_MAPPING
 
@@ -52,6 +53,7 @@ class Config:
     language: str = "auto"  # or a BCP 47 tag: the language documents are read in
     roles: tuple[str, ...] = ()  # the organisation's own team and role names
     tools: tuple[str, ...] = ()  # the organisation's own tools, systems and channels
+    limits: Limits = field(default_factory=Limits)  # the bounds of what a run reads
 
 
 def find_config(paths: list[str]) -> Path | None:
@@ -91,7 +93,15 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         language=data.get("language", "auto"),
         roles=tuple(data.get("lexicon", {}).get("roles", ())),
         tools=tuple(data.get("lexicon", {}).get("tools", ())),
+        limits=_limits(shown, data.get("limits", {})),
     )
+
+
+def _limits(shown: str, values: dict[str, Any]) -> Limits:
+    try:
+        return Limits().with_values(values, where="limits")
+    except LimitError as error:
+        raise ConfigError(shown, *str(error).split(": ", 1)) from None
 
 
 def _waiver(shown: str, document: Document, index: int, item: dict) -> Waiver:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .discovery import read_bounded
 from .findings import EMPTY
-from .loader import Document, load_bytes
+from .loader import DEFAULT_LIMITS, Document, load_bytes
 from .validation import validate_data
 
 
@@ -31,7 +32,7 @@ def load_data_file(path: Path, schema: str, error: type[DataFileError]) -> DataF
     """The file's one document (None when it is empty), valid against ``schema``."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, DEFAULT_LIMITS.file_size)
     except OSError as problem:
         raise error(shown, "file", problem.strerror or str(problem)) from None
     loaded = load_bytes(shown, raw)

@@ -15,12 +15,13 @@ from functools import cache
 from pathlib import Path
 
 from .cache import FileCache
-from .discovery import Source, read_source
+from .discovery import NotRead, Source, read_source
 from .facts import Fact, build_facts
 from .inputs import Input, read_input
 from .language import Reading, reading
 from .lexicon import reader, supported
-from .loader import Document
+from .limits import Limits
+from .loader import DEFAULT_LIMITS, Document
 from .model import DocumentLanguage
 from .predicates import Reader
 
@@ -32,6 +33,7 @@ class Settings:
     language: str = "auto"
     roles: tuple[str, ...] = ()
     tools: tuple[str, ...] = ()
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,9 @@ class FileWork:
 
 
 def work(source: Source, settings: Settings, stdin: bytes | None = None,
-         raw: bytes | str | None = None) -> FileWork:
+         raw: bytes | NotRead | None = None) -> FileWork:
     """Read one source and build its facts."""
-    read = read_input(source, stdin, raw)
+    read = read_input(source, stdin, raw, settings.limits)
     readings = {id(d): reading(d.data, settings.language) for d in read.documents if d.data["kind"] == "Process"}
     facts = build_facts(read.documents, (), lambda d: _reader(readings.get(id(d)), settings))
     declared = build_facts((), read.invalid)
@@ -121,7 +123,7 @@ def read_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None,
     if cache_folder is None:
         return Gathered(map_files(_Worker(settings, stdin, None), [(s, None, None) for s in sources]), None)
     store = _cache(cache_folder, settings)
-    raws = [read_source(s, stdin) for s in sources]
+    raws = [read_source(s, stdin, settings.limits) for s in sources]
     keys = [store.key(s.display, raw) if s.path is not None and isinstance(raw, bytes) else None
             for s, raw in zip(sources, raws, strict=True)]
     found: list[FileWork | None] = [_hit(store.get(key)) if key else None for key in keys]
@@ -138,7 +140,7 @@ def _hit(value: object) -> FileWork | None:
     return value if isinstance(value, FileWork) else None
 
 
-_Job = tuple[Source, "bytes | str | None", "str | None"]  # a source, its bytes if read, its cache key
+_Job = tuple[Source, "bytes | NotRead | None", "str | None"]  # a source, its bytes if read, its cache key
 
 
 @dataclass(frozen=True)

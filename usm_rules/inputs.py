@@ -15,14 +15,15 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from .discovery import MISSING, Source, read_source
-from .findings import ENCODING, NOT_A_MAPPING, UNREADABLE, YAML_SYNTAX, Problem
-from .loader import Document, load_bytes
+from .discovery import NotRead, Source, read_source
+from .findings import ALIAS_BOMB, ENCODING, NOT_A_MAPPING, OVER_LIMIT, UNREADABLE, YAML_SYNTAX, Problem
+from .limits import Limits
+from .loader import DEFAULT_LIMITS, Document, load_bytes
 from .suppress import Directive, scan
 from .validation import validate_document
 
 # problems after which nobody can tell whether the file holds usm documents: never skipped
-UNDECIDABLE = frozenset({YAML_SYNTAX, ENCODING})
+UNDECIDABLE = frozenset({YAML_SYNTAX, ENCODING, OVER_LIMIT, ALIAS_BOMB})
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,15 @@ class Read:
     invalid: tuple[Document, ...] = ()
 
 
-def read_input(source: Source, stdin: bytes | None = None, raw: bytes | str | None = None) -> Read:
+def read_input(source: Source, stdin: bytes | None = None, raw: bytes | NotRead | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> Read:
     """Read, decode, parse and validate one source; every problem becomes a :class:`Problem`.
-    ``raw`` is the source's bytes (or why they could not be read) when already read."""
-    raw = read_source(source, stdin) if raw is None else raw
-    if isinstance(raw, str):
-        problem = Problem(UNREADABLE, f"cannot read file: {raw}", 1, 1)
-        return Read(Input(source.display, "", "", 0, (problem,), (), (), missing=raw == MISSING))
-    loaded = load_bytes(source.display, raw)
+    ``raw`` is the source's bytes (or why they are not read) when already read."""
+    raw = read_source(source, stdin, limits) if raw is None else raw
+    if isinstance(raw, NotRead):
+        problem = Problem(OVER_LIMIT if raw.over_limit else UNREADABLE, raw.reason, 1, 1)
+        return Read(Input(source.display, "", "", 0, (problem,), (), (), missing=raw.missing))
+    loaded = load_bytes(source.display, raw, limits)
     some = loaded.documents or any(p.rule == NOT_A_MAPPING for p in loaded.problems)
     if some and not any(is_usm(d.data) for d in loaded.documents) and not any(
             p.rule in UNDECIDABLE for p in loaded.problems):

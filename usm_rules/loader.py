@@ -28,7 +28,18 @@ from ruamel.yaml.events import (
 from ruamel.yaml.reader import ReaderError
 
 from .decoding import DecodeFailure, decode
-from .findings import ALIAS_BOMB, DUPLICATE_KEY, EMPTY, ENCODING, NOT_A_MAPPING, UNSUPPORTED_TAG, YAML_SYNTAX, Problem
+from .findings import (
+    ALIAS_BOMB,
+    DUPLICATE_KEY,
+    EMPTY,
+    ENCODING,
+    NOT_A_MAPPING,
+    OVER_LIMIT,
+    UNSUPPORTED_TAG,
+    YAML_SYNTAX,
+    Problem,
+)
+from .limits import Limits
 from .positions import Positions
 
 try:  # the C parser keeps every mark and is about ten times faster
@@ -37,8 +48,8 @@ except ImportError:  # pragma: no cover - only without a compiler and wheels
     CParser = None
 
 PARSER = "libyaml (C)" if CParser is not None else "pure Python"
-MAX_DEPTH = 64
-ALIAS_BUDGET = 10_000  # expanded nodes allowed beyond ten times the nodes written
+DEFAULT_LIMITS = Limits()
+MAX_DEPTH = DEFAULT_LIMITS.nesting
 
 _CORE = "tag:yaml.org,2002:"
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -78,18 +89,18 @@ class LoadedFile:
     strings: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
-def load_bytes(file: str, raw: bytes) -> LoadedFile:
+def load_bytes(file: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
     """Every document of one file, and every problem met on the way."""
     text = decode(raw)
     if isinstance(text, DecodeFailure):
         return LoadedFile(problems=[Problem(ENCODING, text.message, text.line, text.column)])
-    loaded = load_text(file, text)
+    loaded = load_text(file, text, limits)
     loaded.text = text
     return loaded
 
 
-def load_text(file: str, text: str) -> LoadedFile:
-    builder = _Builder(file)
+def load_text(file: str, text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
+    builder = _Builder(file, limits)
     try:
         for event in _events(text):
             builder.feed(event)
@@ -141,7 +152,7 @@ def resolve_plain(value: str) -> Any:
     if value in _FALSES:
         return False
     if _INT.match(value):
-        return int(value)
+        return int(value) if len(value) <= _PYTHON_DIGITS else value  # Python turns no longer text to a number
     if value[:2] == "0o" and re.fullmatch(r"[0-7]+", value[2:]):
         return int(value[2:], 8)
     if value[:2] == "0x" and re.fullmatch(r"[0-9a-fA-F]+", value[2:]):
@@ -149,6 +160,21 @@ def resolve_plain(value: str) -> Any:
     if _FLOAT.match(value):
         return float(value)
     return _SPECIAL_FLOATS.get(value, value)
+
+
+_PYTHON_DIGITS = 4_300
+_LOG10_2 = 0.30103
+
+
+def integer_digits(value: str) -> int:
+    """The decimal digits of the integer a plain scalar reads as (0 when it reads as none)."""
+    if _INT.match(value):
+        return len(value.lstrip("+-"))
+    if value[:2] == "0o" and re.fullmatch(r"[0-7]+", value[2:]):
+        return int(len(value[2:].lstrip("0")) * 3 * _LOG10_2) + 1
+    if value[:2] == "0x" and re.fullmatch(r"[0-9a-fA-F]+", value[2:]):
+        return int(len(value[2:].lstrip("0")) * 4 * _LOG10_2) + 1
+    return 0
 
 
 class _StopFile(Exception):
@@ -175,8 +201,9 @@ _NO_KEY = object()
 class _Builder:
     """Turns events into documents, one at a time, without recursion."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
+        self.limits = limits
         self.result = LoadedFile()
         self._index = -1
         self._reset(1)
@@ -200,6 +227,10 @@ class _Builder:
         kind = type(event)
         if kind is ScalarEvent and not self._broken:  # most events: tested first
             self._events += 1
+            if len(event.value) > self.limits.scalar_length:
+                self._over(f"a value of {len(event.value):,} characters is longer than the limit of "
+                           f"{self.limits.scalar_length:,} (limits.scalar-length); document skipped", position)
+                return
             if event.style not in (None, ""):
                 end = (event.end_mark.line + 1, event.end_mark.column + 1)
                 self.result.strings.append((position, end))
@@ -207,6 +238,10 @@ class _Builder:
         elif kind is DocumentStartEvent:
             self._index += 1
             self._reset(position[0])
+            if self._index >= self.limits.documents:
+                self._over(f"more than {self.limits.documents:,} documents in one file (limits.documents); "
+                           "the rest of the file is not read", position)
+                raise _StopFile
         elif kind is DocumentEndEvent:
             self._finish_document()
         elif self._broken:
@@ -224,6 +259,10 @@ class _Builder:
 
     def _break(self, message: str, position: tuple[int, int]) -> None:
         self._problem(ALIAS_BOMB, message, position)
+        self._broken = True
+
+    def _over(self, message: str, position: tuple[int, int]) -> None:
+        self._problem(OVER_LIMIT, message, position)
         self._broken = True
 
     def _finish_document(self) -> None:
@@ -245,6 +284,10 @@ class _Builder:
     def _scalar(self, event: ScalarEvent, position: tuple[int, int]) -> Any:
         tag, value = event.tag, event.value
         plain = event.style in (None, "")
+        if plain and value[:1] in _MAY_RESOLVE and integer_digits(value) > self.limits.integer_digits:
+            self._over(f"an integer of {integer_digits(value):,} digits is longer than the limit of "
+                       f"{self.limits.integer_digits:,} (limits.integer-digits); document skipped", position)
+            return value
         if tag is None or tag == "!":
             return resolve_plain(value) if plain and tag is None else value
         if tag in _PLAIN_TAGS:
@@ -270,16 +313,18 @@ class _Builder:
             return
         value, weight = self._anchors[event.anchor]
         self._weight += weight
-        if self._weight > 10 * self._events + ALIAS_BUDGET:
-            self._break(f"aliases expand to more than {self._weight} nodes (alias bomb?); document skipped", position)
+        if self._weight > 10 * self._events + self.limits.aliases:
+            self._break(f"aliases expand to more than {self._weight} nodes (alias bomb?; limits.aliases); "
+                        "document skipped", position)
             return
         self._attach(value, position, weight, None)
 
     def _start(self, event: Any, position: tuple[int, int]) -> None:
         self._events += 1
-        if len(self._stack) >= MAX_DEPTH:
+        if len(self._stack) >= self.limits.nesting:
             # libyaml slows down quadratically on deep flow nesting: stop reading here
-            self._break(f"nesting deeper than {MAX_DEPTH} levels; the rest of the file is not read", position)
+            self._break(f"nesting deeper than {self.limits.nesting} levels (limits.nesting); the rest of the file "
+                        "is not read", position)
             raise _StopFile
         if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
             self._unknown_tag(event.tag, position)

@@ -17,6 +17,8 @@ import faulthandler
 import importlib
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -58,8 +60,57 @@ def pool_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
             return [result for part, found in zip(slices, done, strict=True)
                     for result in (found if found is not None else [function(item) for item in part])]
     chunk = max(1, min(16, len(items) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_pool_child)
+    _pools.add(pool)
+    try:
         return list(pool.map(function, items, chunksize=chunk))
+    except BaseException:  # an interrupt, or a worker that died: no worker may outlive this call
+        _kill_pool(pool)
+        raise
+    finally:
+        _pools.discard(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_pools: set[ProcessPoolExecutor] = set()
+
+
+def _kill_pool(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+
+
+def stop_children() -> None:
+    """Kill every child this process started (pool workers, the hub and the hub's children) at
+    once: for an interrupted run, which must leave no process behind. Waits for them to go."""
+    for pool in list(_pools):
+        _kill_pool(pool)
+    with contextlib.suppress(Exception):
+        if _shared is not None:
+            _shared.kill()
+
+
+def _orphan_guard() -> None:
+    """In a forked child: die with the parent (Linux), even one killed outright; and never
+    outlive a parent that is already gone."""
+    parent = os.getppid()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the caller's handler is the caller's
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the guard was set
+        os._exit(1)
+
+
+def _pool_child() -> None:
+    """A pool worker: interrupts are the parent's to handle (it stops the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _orphan_guard()
 
 
 def _apply_all(job: tuple[Callable[[Any], Any], list[Any], str]) -> list[Any]:
@@ -113,10 +164,31 @@ class Hub:
         return self._process.is_alive()
 
     def close(self) -> None:
+        if self._connection.closed:
+            return
         with contextlib.suppress(OSError):  # the hub is gone already
             self._connection.send(None)
         self._connection.close()
-        self._process.join()
+        self._process.join(timeout=5)
+        if self._process.is_alive():  # pragma: no cover - a hub stuck in a task: not waited on forever
+            self.kill()
+
+    def kill(self) -> None:
+        """Stop the hub and every child it runs, and reap it: the hub kills and reaps its own
+        children on SIGTERM; one that does not stop in time is killed with its whole group."""
+        pid = self._process.pid
+        if pid is not None and self._process.is_alive():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+            self._process.join(timeout=3)
+            if self._process.is_alive():  # pragma: no cover - a hub that does not answer SIGTERM
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGKILL)
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                self._process.join(timeout=3)
+        with contextlib.suppress(OSError):
+            self._connection.close()
 
 
 def _serve(connection: Connection) -> None:
@@ -125,6 +197,11 @@ def _serve(connection: Connection) -> None:
     It imports the rule engine first, once, so that every child it forks has it already (the
     command line forks the hub before it imports the rest of usm-rules, to keep it small).
     """
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # a group of its own: a terminal's Ctrl-C goes to the caller, who stops the hub
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _orphan_guard()
+    signal.signal(signal.SIGTERM, _exit_on_signal)  # run_isolated then stops and reaps its children
     importlib.import_module("usm_rules.engine")
     while True:
         try:
@@ -170,6 +247,23 @@ def run_isolated(function: Callable[[T], R], tasks: Iterable[T], jobs: int) -> l
     pending = list(enumerate(tasks))
     results: list[R | None] = [None] * len(pending)
     running: dict[Connection, tuple[int, Any]] = {}
+    try:
+        _run_all(ctx, function, pending, results, running, jobs)
+    finally:  # stopped (SIGTERM, an interrupt): no child outlives the call, none is left unreaped
+        for receiver, (_, child) in running.items():
+            with contextlib.suppress(OSError, ValueError):
+                child.kill()
+            child.join()
+            receiver.close()
+    return results
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _run_all(ctx: Any, function: Callable[[Any], Any], pending: list[tuple[int, Any]], results: list[Any],
+             running: dict[Connection, tuple[int, Any]], jobs: int) -> None:
     while pending or running:
         while pending and len(running) < max(1, jobs):
             index, task = pending.pop(0)
@@ -188,11 +282,11 @@ def run_isolated(function: Callable[[T], R], tasks: Iterable[T], jobs: int) -> l
             finally:
                 ready.close()
                 child.join()
-    return results
 
 
 def _child(function: Callable[[Any], Any], task: Any, sender: Connection) -> None:
     faulthandler.disable()  # a crash here is reported by the caller, not as a C traceback
+    _orphan_guard()
     try:
         sender.send(function(task))
     finally:
