@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 import tempfile
 import time
@@ -44,6 +45,7 @@ def rendered(result, catalog) -> dict[str, str]:
 
 
 def main() -> int:
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # the HTML report states its time: the same in both renders
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inputs", type=int, default=10_000, help="inputs to try [default: 10000]")
     parser.add_argument("--seed", type=int, default=0)
@@ -76,7 +78,7 @@ def main() -> int:
                 failures.append(f"{folder}: output differs when repeated")
         except Exception:  # noqa: BLE001 - counted and shown, never raised: the run goes on
             failures.append(f"{folder}: exception\n{traceback.format_exc()}")
-            return
+            return  # its inputs stay in the folder, to reproduce it
         if sorted(Path(f.path).name for f in result.files) != names:
             failures.append(f"{folder}: files missing from the result")
         for finding in result.findings:
@@ -88,9 +90,10 @@ def main() -> int:
         counts["findings"] += len(result.findings)
         for raw in inputs:
             counts["bytes"] += len(raw)
-        for name in names:
-            (folder / name).unlink()
-        folder.rmdir()
+        if not failures or not failures[-1].startswith(f"{folder}:"):  # a failing run's inputs are kept
+            for name in names:
+                (folder / name).unlink()
+            folder.rmdir()
 
     one_run()
     seconds = time.monotonic() - started
