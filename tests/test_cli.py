@@ -290,5 +290,5 @@ def test_a_command_imports_only_what_it_needs(args, allowed):
     loaded = set(done.stdout.split("\n")[-2].split())
     heavy = {"durable", "durable_rules_engine", "numpy", "lingua", "lemminflect", "simplemma", "jinja2",
              "jsonschema", "jsonschema_rs", "ruamel", "usm_rules.api", "usm_rules.engine", "usm_rules.lexicon",
-             "usm_rules.validation", "usm_rules.catalog"}
+             "usm_rules.validation", "usm_rules.catalog", "pygls", "lsprotocol"}
     assert not (loaded & heavy) - allowed, sorted(loaded & heavy)

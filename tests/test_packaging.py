@@ -44,6 +44,7 @@ def test_the_installed_package_finds_its_shipped_data():
 
     assert (shipped("rules") / "USM0101.yaml").is_file()
     assert (shipped("schemas") / "usm-v1.schema.json").is_file()
+    assert (shipped("schemas") / "usm-v1.bundle.schema.json").is_file()  # what editors are pointed at
 
 
 def lint_imports(folder: Path) -> subprocess.CompletedProcess:
@@ -62,6 +63,7 @@ CONTRACTS = {  # contract name -> (module, a probe import that must break it and
     "Only the report's renderer imports jinja2": ("report/value.py", "import jinja2"),
     "Only the lemmatisers module imports the lemmatisers": ("facts.py", "import simplemma"),
     "Only language detection imports lingua": ("lexicon.py", "import lingua"),
+    "Only the language server imports pygls and lsprotocol": ("api.py", "import lsprotocol"),
 }
 
 

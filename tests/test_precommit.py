@@ -30,6 +30,7 @@ from ruamel.yaml import YAML
 EXAMPLES = REPO / "examples"
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 HOOK = "usm-rules"
+FILES_HOOK = "usm-rules-files"
 INSTALL_TIMEOUT = 900  # a hook environment's first build compiles durable-rules
 RUN_TIMEOUT = 300
 
@@ -159,14 +160,16 @@ def test_the_manifest_is_valid_and_checks_the_whole_model(pre_commit_exe, tool_e
     rc, output = pre_commit(pre_commit_exe, "validate-manifest", str(MANIFEST), cwd=REPO, env=tool_env)
     assert rc == 0, output
     hooks = YAML(typ="safe").load(MANIFEST)
-    assert [h["id"] for h in hooks] == [HOOK]
-    hook = hooks[0]
-    assert shlex.split(hook["entry"])[:2] == ["usm-rules", "check"]
-    assert hook["language"] == "python"
-    assert hook["types"] == ["yaml"]
+    assert [h["id"] for h in hooks] == [HOOK, FILES_HOOK]
+    for hook in hooks:
+        assert shlex.split(hook["entry"])[:2] == ["usm-rules", "check"]
+        assert hook["language"] == "python"
+        assert hook["types"] == ["yaml"]
+        assert hook["require_serial"] is True
     # every run sees all files of the model: cross-document rules need them together
-    assert hook["pass_filenames"] is False
-    assert hook["require_serial"] is True
+    assert hooks[0]["pass_filenames"] is False
+    # the staged files, each read in its model (pre-commit passes file names by default)
+    assert hooks[1].get("pass_filenames", True) is True
 
 
 def test_the_example_configuration_is_valid(pre_commit_exe, tool_env):
@@ -215,13 +218,36 @@ def test_a_commit_of_one_file_is_checked_with_the_whole_model(pre_commit_exe, to
         "Restoring the agreed service after a failure.", "Restoring the agreed service after any failure."),
         encoding="utf-8")
     git("add", "processes/recover.yaml", cwd=process_repo, env=tool_env)
-    alone = usm_rules("check", "processes/recover.yaml", cwd=process_repo)
+    alone = usm_rules("check", "--isolated", "processes/recover.yaml", cwd=process_repo)
     assert alone.returncode == 1 and "USM0701" in alone.stdout, alone.stdout + alone.stderr
+    in_model = usm_rules("check", "processes/recover.yaml", cwd=process_repo)
+    assert in_model.returncode == 0, in_model.stdout + in_model.stderr
 
     rc, output = pre_commit(pre_commit_exe, "run", cwd=process_repo, env=tool_env)
 
     assert rc == 0, output
     assert status_line(output).endswith("Passed"), output
+
+
+def test_the_files_hook_checks_each_staged_file_in_its_model(pre_commit_exe, tool_env, hook_repo, process_repo):
+    recover = process_repo / "processes" / "recover.yaml"
+    recover.write_text(recover.read_text(encoding="utf-8").replace(
+        "Restoring the agreed service after a failure.", "Restoring the agreed service after any failure."),
+        encoding="utf-8")
+    git("add", "processes/recover.yaml", cwd=process_repo, env=tool_env)
+    rc, output = pre_commit(pre_commit_exe, "try-repo", str(hook_repo[0]), FILES_HOOK, cwd=process_repo,
+                            env=tool_env)
+    assert rc == 0, output  # no "in no process model": the model was read as context
+    operate = process_repo / "processes" / "operate.yaml"
+    operate.write_text(operate.read_text(encoding="utf-8").replace(
+        "      name: Verify entitlement\n", "      name: Verify entitlement\n      performer: Service desk\n"),
+        encoding="utf-8")
+    git("add", "processes/operate.yaml", cwd=process_repo, env=tool_env)
+    rc, output = pre_commit(pre_commit_exe, "try-repo", str(hook_repo[0]), FILES_HOOK, cwd=process_repo,
+                            env=tool_env)
+    assert rc == 1, output
+    assert re.search(r"^processes/operate\.yaml:\d+:7: error USM0101 who-how-key ", output, re.MULTILINE), output
+    assert "processes/recover.yaml:" not in output
 
 
 def test_a_model_change_is_reported_in_the_files_it_breaks(pre_commit_exe, tool_env, process_repo):

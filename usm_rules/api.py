@@ -12,7 +12,7 @@ import functools
 import gc
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +22,15 @@ from .cache import FileCache
 from .catalog import Catalog, EngineRule, load_catalog, rule_files
 from .ceiling import maturity
 from .config import Config, ConfigError
-from .discovery import Source, discover, display_path
+from .discovery import STDIN, Source, discover, display_path
 from .engine import Crash, run_rules
 from .facts import Fact
-from .filework import Settings, Unread, numbered, read_all
+from .filework import FileWork, Settings, Unread, numbered, read_all
 from .findings import LANGUAGE_NOT_READ, Findings, deduplicate
 from .inputs import Input
 from .lexicon import supported
 from .model import FileOutcome, Finding, Result
+from .modelroot import model_roots
 from .selection import Selection
 from .suppress import apply_directives, apply_waivers
 from .workers import Hub, can_fork, cores, pool_map, shared_hub
@@ -56,6 +57,7 @@ class Request:
     jobs: int = 1  # processes to read files and run rules on (0: one per core)
     cache: Path | None = None  # the folder of the per-file cache; None: no cache
     follow_links: bool = False  # follow symbolic links that leave the checked folders
+    model_aware: bool = False  # given files are checked in their model (see usm_rules.modelroot)
 
 
 def run(request: Request, today: dt.date | None = None) -> tuple[Catalog, Result]:
@@ -64,7 +66,7 @@ def run(request: Request, today: dt.date | None = None) -> tuple[Catalog, Result
     result = check_paths(request.paths, select=request.select, ignore=request.ignore, exclude=request.exclude,
                          stdin=request.stdin, catalog=catalog, config=request.config,
                          baseline=request.baseline, today=today, jobs=request.jobs, cache=request.cache,
-                         follow_links=request.follow_links)
+                         follow_links=request.follow_links, model_aware=request.model_aware)
     return catalog, result
 
 
@@ -83,6 +85,8 @@ def check_paths(
     jobs: int = 1,
     cache: Path | None = None,
     follow_links: bool = False,
+    model_aware: bool = False,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> Result:
     """Check every YAML document under ``paths`` against the rule catalogue.
 
@@ -96,11 +100,14 @@ def check_paths(
     core) read the files and run the rules; the result is the same whatever their number.
     ``cache`` is a folder where each file's reading is kept, keyed by its content. Symbolic
     links are followed only while they stay inside the checked folders, unless ``follow_links``;
-    the configuration's ``limits`` bound what is read.
+    the configuration's ``limits`` bound what is read. With ``model_aware``, given files are read
+    with the rest of their process model (:mod:`usm_rules.modelroot`) and only the findings
+    located in them are reported. ``overlay`` gives some files' bytes by real path (an editor's
+    unsaved text), read instead of what is on disk.
     """
     with _collector_paused():
         return _check(paths, rules, select, ignore, exclude, stdin, catalog, config, baseline, today, jobs, cache,
-                      follow_links)
+                      follow_links, model_aware, overlay)
 
 
 @contextmanager
@@ -123,21 +130,28 @@ def _collector_paused() -> Iterator[None]:
 def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Iterable[str], ignore: Iterable[str],
            exclude: Iterable[str], stdin: bytes | None, catalog: Catalog | None, config: Config | None,
            baseline: Baseline | None, today: dt.date | None, jobs: int, cache: Path | None,
-           follow_links: bool) -> Result:
+           follow_links: bool, model_aware: bool = False, overlay: Mapping[str, bytes] | None = None) -> Result:
     config = config or Config()
     catalog = catalog or prepare_catalog(config, rules)
     _check_waivers(catalog, config)
     selection = _selection(catalog, config, tuple(select), tuple(ignore))
     make = Findings(catalog.rules)
     patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in exclude))
-    sources = discover([str(p) for p in paths], patterns, config.include, follow_links=follow_links,
-                       limits=config.limits)
+    given = [str(p) for p in paths]
+    focus: set[str] | None = None
+    given_files = [p for p in given if p != STDIN and os.path.isfile(p)]
+    roots = model_roots(given_files, config.path) if model_aware and given_files else []
+    if roots:  # the given paths are what is reported; their models are read as context
+        focus = {s.display for s in discover(given, patterns, config.include, follow_links=follow_links,
+                                             limits=config.limits)}
+        given = [*roots, *given]
+    sources = discover(given, patterns, config.include, follow_links=follow_links, limits=config.limits)
     jobs = jobs if jobs > 0 else cores()
     big = _size(sources) >= BIG and can_fork()
     settings = Settings(config.language, config.roles, config.tools, config.limits)
     hub = shared_hub()  # forked now, before this run reads anything
     gathered = read_all(sources, settings, stdin, cache,
-                        lambda function, items: pool_map(function, items, jobs if big else 1))
+                        lambda function, items: pool_map(function, items, jobs if big else 1), overlay)
     works = gathered.works
     inputs = tuple(item.input for item in works)
     facts = numbered(works)
@@ -150,6 +164,8 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
     findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection,
                                 make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
+    if focus is not None:
+        works, inputs, findings = _focused(focus, works, findings)
     processes = tuple(name for item in works for name in item.processes)
     files = tuple(_outcome(item, catalog) for item in inputs)
     return Result(
@@ -165,6 +181,16 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
         languages=tuple(language for item in works for language in item.languages),
         inputs=inputs,
     )
+
+
+def _focused(focus: set[str], works: list[FileWork],
+             findings: list[Finding]) -> tuple[list[FileWork], tuple[Input, ...], list[Finding]]:
+    """What a run of some files in their model reports: the findings located in those files (and
+    any located in no input, such as a crashed rule's), their files, documents and processes."""
+    read = {item.input.path for item in works}
+    findings = [f for f in findings if f.file in focus or f.file not in read]
+    works = [item for item in works if item.input.path in focus]
+    return works, tuple(item.input for item in works), findings
 
 
 def _size(sources: list[Source]) -> int:

@@ -86,6 +86,8 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
         click.option("--no-cache", is_flag=True, help="Read every file anew; leave the cache alone."),
         click.option("--cache-dir", type=click.Path(file_okay=False),
                      help="Keep the per-file cache here [default: the user cache folder]."),
+        click.option("--isolated", is_flag=True,
+                     help="Check given files alone, without reading the rest of their process model."),
         click.option("--follow-links", is_flag=True,
                      help="Also read symbolic links that lead outside the checked folders."),
         click.option("--limit", "limit_values", multiple=True, metavar="NAME=VALUE",
@@ -100,7 +102,8 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
         @functools.wraps(command)
         def wrapper(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
                     select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], jobs: int,
-                    no_cache: bool, cache_dir: str | None, follow_links: bool, limit_values: tuple[str, ...],
+                    no_cache: bool, cache_dir: str | None, isolated: bool, follow_links: bool,
+                    limit_values: tuple[str, ...],
                     baseline_file: str | None = None, **rest: Any) -> None:
             from .workers import shared_hub
 
@@ -119,7 +122,7 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
                     ignore=ignore, exclude=exclude, baseline=load_baseline(baseline_file) if baseline_file else None,
                     stdin=sys.stdin.buffer.read(config.limits.file_size + 1) if "-" in paths else None, jobs=jobs,
                     cache=None if no_cache else Path(cache_dir) if cache_dir else default_folder(),
-                    follow_links=follow_links,
+                    follow_links=follow_links, model_aware=not isolated,
                 )
             command(request=request, **rest)
 
@@ -138,7 +141,13 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
               help="Lowest severity that fails the run [default: error, or the configuration's].")
 @click.option("--min-maturity", type=click.IntRange(1, 5), default=None,
               help="Fail when the maturity ceiling is below this level [default: 1, or the configuration's].")
-def check(request: Request, format_: str, output: str | None, fail_on: str | None, min_maturity: int | None) -> None:
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour, source lines and rule links in the text format: auto means on a terminal, unless "
+                   "NO_COLOR is set (or FORCE_COLOR).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, no reasons for failing.")
+@click.option("--statistics", is_flag=True, help="Text format: a count per rule instead of each finding.")
+def check(request: Request, format_: str, output: str | None, fail_on: str | None, min_maturity: int | None,
+          color: str, quiet: bool, statistics: bool) -> None:
     """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
     from .api import run
     from .gate import failing
@@ -149,12 +158,26 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
     _something_to_check(result, request.paths)
     config = request.config
     fail_on, min_maturity = fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1
+    context = Context(TOOL, __version__, catalog, fail_on, min_maturity, color=_colour(color, output),
+                      quiet=quiet, statistics=statistics)
     with _open_output(output, result) as stream, _usage_errors():
-        report(REPORTERS[format_](stream, Context(TOOL, __version__, catalog, fail_on, min_maturity)), result)
+        report(REPORTERS[format_](stream, context), result)
     reasons = failing(result, fail_on, min_maturity)
-    for reason in reasons:
+    for reason in reasons if not quiet else ():
         click.echo(f"{TOOL}: fail: {reason}", err=True)
     sys.exit(EXIT_FAIL if reasons else EXIT_OK)
+
+
+def _colour(choice: str, output: str | None) -> bool:
+    """``--color``, then NO_COLOR (https://no-color.org), then FORCE_COLOR, then whether standard
+    output is a terminal: colour never reaches a pipe or a file unless asked for."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "").lower() not in ("", "0", "false", "no"):
+        return True
+    return output is None and sys.stdout.isatty()
 
 
 @cli.group()
@@ -205,10 +228,19 @@ def _config(paths: tuple[str, ...], config_file: str | None, no_config: bool) ->
 
 @cli.command()
 @click.argument("kind", required=False)
-def schema(kind: str | None) -> None:
+@click.option("--bundle", is_flag=True, help="One self-contained schema for editors (no external $ref), "
+              "choosing each document's definition by its kind.")
+def schema(kind: str | None, bundle: bool) -> None:
     """Print the JSON Schema of a document KIND (default: the usm/v1 envelope), or `rule`."""
     from .validation import ENVELOPE, KIND_SCHEMAS, schema_text
 
+    if bundle:
+        from .bundle import bundle_text
+
+        if kind is not None:
+            raise UsageProblem("--bundle holds every kind: give no KIND with it")
+        click.echo(bundle_text(), nl=False)
+        return
     names = {k.lower(): v for k, v in KIND_SCHEMAS.items()} | {"rule": "rule.schema.json"}
     if kind is None:
         name = ENVELOPE
@@ -217,6 +249,19 @@ def schema(kind: str | None) -> None:
     else:
         raise UsageProblem(f"unknown kind '{kind}' (choose from {', '.join([*KIND_SCHEMAS, 'rule'])})")
     click.echo(schema_text(name), nl=False)
+
+
+@cli.command()
+@click.option("--no-cache", is_flag=True, help="Read every file anew; leave the cache alone.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Keep the per-file cache here [default: the user cache folder].")
+def lsp(no_cache: bool, cache_dir: str | None) -> None:
+    """Serve an editor over standard input and output (Language Server Protocol): diagnostics
+    as you type, the rule's page on hover, a suppression as a quick fix."""
+    from .cache import default_folder
+    from .lsp import serve
+
+    serve(None if no_cache else Path(cache_dir) if cache_dir else default_folder())
 
 
 @cli.command(name="rules")

@@ -9,7 +9,7 @@ what later stages need is in the :class:`FileWork`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -116,14 +116,19 @@ class Gathered:
 
 
 def read_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None, cache_folder: Path | None,
-             map_files: Callable[[Callable[[_Job], FileWork], Sequence[_Job]], list[FileWork]]) -> Gathered:
+             map_files: Callable[[Callable[[_Job], FileWork], Sequence[_Job]], list[FileWork]],
+             overlay: Mapping[str, bytes] | None = None) -> Gathered:
     """Every source's work, read by ``map_files`` (in this process or a pool). With a cache
     folder, the files whose bytes were read before are taken from the cache here, and only
-    the others are read (and then kept in the cache)."""
+    the others are read (and then kept in the cache). ``overlay`` gives the bytes of some files
+    by real path (an editor's unsaved text), read instead of the disk's."""
+    given = [_overlaid(s, overlay) for s in sources] if overlay else [None] * len(sources)
     if cache_folder is None:
-        return Gathered(map_files(_Worker(settings, stdin, None), [(s, None, None) for s in sources]), None)
+        return Gathered(map_files(_Worker(settings, stdin, None), [(s, raw, None) for s, raw in
+                                                                   zip(sources, given, strict=True)]), None)
     store = _cache(cache_folder, settings)
-    raws = [read_source(s, stdin, settings.limits) for s in sources]
+    raws = [read_source(s, stdin, settings.limits) if raw is None else raw
+            for s, raw in zip(sources, given, strict=True)]
     keys = [store.key(s.display, raw) if s.path is not None and isinstance(raw, bytes) else None
             for s, raw in zip(sources, raws, strict=True)]
     found: list[FileWork | None] = [_hit(store.get(key)) if key else None for key in keys]
@@ -134,6 +139,15 @@ def read_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None,
     works = [w for w in found if w is not None]
     run_key = None if None in keys else hashlib.sha256("|".join(k for k in keys if k).encode()).hexdigest()
     return Gathered(works, run_key)
+
+
+def _overlaid(source: Source, overlay: Mapping[str, bytes]) -> bytes | None:
+    if source.path is None or source.problem is not None:
+        return None
+    try:
+        return overlay.get(str(source.path.resolve()))
+    except (OSError, RuntimeError):
+        return None
 
 
 def _hit(value: object) -> FileWork | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
-from ..catalog import Catalog
+from ..catalog import Catalog, Rule
 from ..model import FileOutcome, Finding, Result
+from ..resources import shipped
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,9 @@ class Context:
     catalog: Catalog
     fail_on: str = "error"  # the gate in force, for formats that state it (junit)
     min_maturity: int = 1
+    color: bool = False  # text: a terminal's view (colour, the source line, a caret, the rule's page)
+    quiet: bool = False  # text: the findings only, no summary
+    statistics: bool = False  # text: a count per rule instead of each finding
 
 
 class Reporter:
@@ -33,6 +38,7 @@ class Reporter:
     def __init__(self, stream: TextIO, context: Context) -> None:
         self.stream = stream
         self.context = context
+        self.result: Result | None = None  # the whole result, set before start
 
     def start(self) -> None:
         """Called once before any file."""
@@ -44,11 +50,18 @@ class Reporter:
         """Called once after every file."""
 
 
+def help_uri(rule: Rule) -> str:
+    """The rule's page in the shipped reference; a pack's rule points at its own rule file."""
+    page = shipped("docs") / "rules" / f"{rule.id}.md"
+    return (page if page.is_file() else Path(rule.source)).resolve().as_uri()
+
+
 def report(reporter: Reporter, result: Result) -> None:
     """Drive a reporter through its lifecycle for one result."""
     by_file: dict[str, list[Finding]] = {}
     for finding in result.findings:
         by_file.setdefault(finding.file, []).append(finding)
+    reporter.result = result
     reporter.start()
     known = set()
     for outcome in result.files:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from ..catalog import Rule
 from ..model import Finding, Result, Severity
 from ..resources import shipped
-from .base import Reporter
+from .base import Reporter, help_uri
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -64,12 +64,6 @@ class SarifReporter(Reporter):
 def information_uri() -> str:
     """The rule reference shipped with the tool (docs/rules/README.md), as a file URI."""
     return (shipped("docs") / "rules" / "README.md").resolve().as_uri()
-
-
-def help_uri(rule: Rule) -> str:
-    """The rule's page in the shipped reference; a pack's rule points at its own rule file."""
-    page = shipped("docs") / "rules" / f"{rule.id}.md"
-    return (page if page.is_file() else Path(rule.source)).resolve().as_uri()
 
 
 def rule_descriptor(rule: Rule) -> dict:

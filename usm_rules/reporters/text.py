@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..markup import line_start, visible
 from ..model import FileOutcome, Finding, Result, Severity
 from ..verdict import plural, sentence
+from . import terminal
 from .base import Reporter
 
 
@@ -13,14 +14,39 @@ class TextReporter(Reporter):
     description = "file:line:col: severity rule name message, then a summary (default)"
 
     def file(self, outcome: FileOutcome, findings: list[Finding]) -> None:
+        if self.context.statistics:
+            return
+        lines: tuple[str, ...] | None = None
         for f in findings:
             if not f.counts:
                 continue
-            self.stream.write(finding_line(f) + "\n")
+            if self.context.color:
+                lines = self._lines(outcome.path) if lines is None else lines
+                self.stream.write(terminal.finding_block(f, lines, self.context.catalog))
+            else:
+                self.stream.write(finding_line(f) + "\n")
 
     def finish(self, result: Result) -> None:
+        color = self.context.color
+        if self.context.statistics:
+            self.stream.writelines(line + "\n" for line in terminal.statistics(result, color))
+        if self.context.quiet:
+            return
+        if color and result.active:
+            self.stream.write(terminal.paint("By requirement:", terminal.BOLD) + "\n")
+            self.stream.writelines(line + "\n" for line in terminal.by_requirement(result.findings))
         self.stream.write(summary_line(result) + "\n")
-        self.stream.write(ceiling_line(result) + "\n")
+        ceiling = ceiling_line(result)
+        self.stream.write((terminal.paint(ceiling, terminal.BOLD) if color else ceiling) + "\n")
+
+    def _lines(self, path: str) -> tuple[str, ...]:
+        """The lines of an input, for the source shown under each of its findings."""
+        if self.result is None:
+            return ()
+        if getattr(self, "_by_path", None) is None:
+            self._by_path = {item.path: item for item in self.result.inputs}
+        item = self._by_path.get(path)
+        return item.lines if item is not None else ()
 
 
 def finding_line(f: Finding) -> str:

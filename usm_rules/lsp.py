@@ -1,0 +1,205 @@
+"""``usm-rules lsp``: a Language Server Protocol server over stdio, on pygls (the only module that
+imports pygls and lsprotocol).
+
+What an editor gets, as a process owner types:
+
+- **diagnostics** for every open document, when it is opened, saved, or changed (after a pause
+  in typing), computed with the whole process model as context: the open documents' unsaved
+  text, the rest of the model from disk, the workspace's ``.usm-rules.yaml``. Each carries the
+  rule id, a link to the rule's page, a severity from the finding's, and the ceiling it implies;
+- **hover** on a diagnostic: the rule's ``explain`` page;
+- a **code action** per diagnostic: an inline suppression above the line, with a reason to fill in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .version import __version__
+
+DEBOUNCE = 0.3  # seconds of quiet typing before a changed document is checked
+SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
+            "info": types.DiagnosticSeverity.Information}
+_TOKEN = re.compile(r"[^\s:,\[\]{}#]+")
+
+
+@dataclass
+class _Shown:
+    """A diagnostic as published, with the finding behind it (for hover and code actions)."""
+
+    diagnostic: types.Diagnostic
+    rule: str
+    name: str
+
+
+class UsmServer(LanguageServer):
+    def __init__(self, cache: Path | None) -> None:
+        super().__init__("usm-rules", __version__)
+        self.cache = cache
+        self.shown: dict[str, list[_Shown]] = {}
+        self._pending: asyncio.TimerHandle | None = None
+        self._catalog: Any = None
+
+
+def path_of(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+
+
+def build(cache: Path | None) -> UsmServer:
+    server = UsmServer(cache)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: UsmServer, params: types.DidOpenTextDocumentParams) -> None:
+        check_open_documents(ls)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: UsmServer, params: types.DidSaveTextDocumentParams) -> None:
+        check_open_documents(ls)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: UsmServer, params: types.DidChangeTextDocumentParams) -> None:
+        if ls._pending is not None:
+            ls._pending.cancel()
+        ls._pending = asyncio.get_running_loop().call_later(DEBOUNCE, check_open_documents, ls)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: UsmServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.shown.pop(params.text_document.uri, None)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri,
+                                                                            diagnostics=[]))
+        check_open_documents(ls)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: UsmServer, params: types.HoverParams) -> types.Hover | None:
+        found = [s for s in ls.shown.get(params.text_document.uri, []) if _inside(params.position, s.diagnostic.range)]
+        if not found:
+            return None
+        from .ruledocs import markdown, page
+
+        catalog = _catalog(ls)
+        pages = [markdown(page(catalog[s.rule])) for s in found if s.rule in catalog.rules]
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                        value="\n\n---\n\n".join(pages)),
+                           range=found[0].diagnostic.range)
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    def code_action(ls: UsmServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        document = ls.workspace.get_text_document(uri)
+        actions = []
+        for shown in ls.shown.get(uri, []):
+            diagnostic = shown.diagnostic
+            if not any(d.code == diagnostic.code and d.range == diagnostic.range for d in params.context.diagnostics):
+                continue
+            line = diagnostic.range.start.line
+            source = document.lines[line] if line < len(document.lines) else ""
+            indent = source[:len(source) - len(source.lstrip())]
+            comment = f"{indent}# usm-rules: disable={shown.name} -- TODO: why this is accepted\n"
+            edit = types.TextEdit(range=types.Range(start=types.Position(line=line, character=0),
+                                                    end=types.Position(line=line, character=0)), new_text=comment)
+            actions.append(types.CodeAction(
+                title=f"Suppress {shown.rule} ({shown.name}) on this line, with a reason",
+                kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                edit=types.WorkspaceEdit(changes={uri: [edit]})))
+        return actions
+
+    return server
+
+
+def _inside(position: types.Position, span: types.Range) -> bool:
+    start, end = (span.start.line, span.start.character), (span.end.line, span.end.character)
+    return start <= (position.line, position.character) <= end
+
+
+def _catalog(ls: UsmServer) -> Any:
+    if ls._catalog is None:
+        from .catalog import load_catalog
+
+        ls._catalog = load_catalog()
+    return ls._catalog
+
+
+def check_open_documents(ls: UsmServer) -> None:
+    """Check every open file document in its model and publish each one's diagnostics."""
+    ls._pending = None
+    documents = {uri: doc for uri, doc in ls.workspace.text_documents.items() if path_of(uri) is not None}
+    if not documents:
+        return
+    import usm_rules
+
+    from .api import prepare_catalog
+    from .catalog import CatalogError
+    from .config import Config, ConfigError, find_config, load_config
+    from .limits import LimitError
+    from .selection import SelectionError
+
+    paths = {uri: str(path_of(uri)) for uri in documents}
+    overlay = {str(Path(path).resolve()): documents[uri].source.encode("utf-8") for uri, path in paths.items()}
+    try:
+        found = find_config(list(paths.values()))
+        config = load_config(found) if found else Config()
+        catalog = prepare_catalog(config, cache=ls.cache)
+        result = usm_rules.check_paths(list(paths.values()), catalog=catalog, config=config, cache=ls.cache,
+                                       model_aware=True, overlay=overlay)
+    except (ConfigError, CatalogError, SelectionError, LimitError) as error:  # the user's to fix: say so
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"usm-rules: {error}"))
+        return
+    except Exception as error:  # noqa: BLE001 - a bug: reported, and the server goes on serving
+        ls.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Error,
+            message=f"usm-rules: internal error: {type(error).__name__}: {error}; please report this"))
+        return
+    by_path: dict[str, list[Any]] = {}
+    for finding in result.findings:
+        if finding.counts:
+            by_path.setdefault(str(Path(finding.file).resolve()), []).append(finding)
+    for uri, path in paths.items():
+        lines = documents[uri].lines
+        shown = [_diagnostic(f, lines, catalog) for f in by_path.get(str(Path(path).resolve()), [])]
+        ls.shown[uri] = shown
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=documents[uri].version, diagnostics=[s.diagnostic for s in shown]))
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _diagnostic(finding: Any, lines: list[str], catalog: Any) -> _Shown:
+    from .reporters.base import help_uri
+
+    line = max(0, finding.line - 1)
+    source = lines[line].rstrip("\r\n") if line < len(lines) else ""
+    column = max(0, min(finding.column - 1, len(source)))
+    token = _TOKEN.match(source, column)
+    end = column + (len(token.group(0)) if token else 0)
+    span = types.Range(start=types.Position(line=line, character=_utf16(source[:column])),
+                       end=types.Position(line=line, character=_utf16(source[:end])))
+    rule = catalog.rules.get(finding.rule)
+    ceiling = f" (maturity ceiling {finding.ceiling})" if finding.ceiling is not None and finding.severity.value == \
+        "error" else ""
+    diagnostic = types.Diagnostic(
+        range=span, message=f"{finding.name}: {finding.message}{ceiling}",
+        severity=SEVERITY[finding.severity.value], code=finding.rule, source="usm-rules",
+        code_description=types.CodeDescription(href=help_uri(rule)) if rule is not None else None,
+        data={"rule": finding.rule, "name": finding.name, "requirement": finding.requirement,
+              "ceiling": finding.ceiling})
+    return _Shown(diagnostic, finding.rule, finding.name)
+
+
+def serve(cache: Path | None) -> None:
+    """Serve one editor over standard input and output until it says exit."""
+    from .workers import shared_hub
+
+    shared_hub()  # forked before pygls starts its threads
+    build(cache).start_io()
