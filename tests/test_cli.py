@@ -148,8 +148,12 @@ def test_json_contract(folder):
                "findings": [{"file": "role.yaml", "line": 3, "column": 18, "subject": "ProcessModel/usm2"}]}
     assert islands in data["maturity"]["limitedBy"]
     keys = {"rule", "name", "requirement", "severity", "confidence", "ceiling", "message", "file", "line",
-            "column", "subject", "fingerprint", "suppressed"}
+            "column", "subject", "fingerprint", "suppressed", "grade"}
     assert all(set(f) == keys for f in data["findings"])
+    assert {f["grade"] for f in data["findings"]} <= {"major", "minor", "observation"}
+    levels = [step["level"] for step in data["roadmap"]]
+    assert levels == sorted(levels) and levels[-1] == 5
+    assert all(step["readable"] or step["level"] > data["maturity"]["ceiling"] for step in data["roadmap"])
     role = next(f for f in data["findings"] if f["rule"] == "USM0102")
     assert (role["file"], role["line"], role["column"], role["subject"]) == (
         "role.yaml", 19, 24, "Process/recover2/activities/r2-1")

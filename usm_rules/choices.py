@@ -2,6 +2,6 @@
 behind them, so that ``--version`` and ``--help`` import nothing else. Tests check that they
 name exactly what the registries hold."""
 
-CHECK_FORMATS = ("github", "gitlab", "html", "json", "junit", "markdown", "sarif", "text")
+CHECK_FORMATS = ("csv", "github", "gitlab", "html", "json", "junit", "markdown", "sarif", "text")
 REPORT_FORMATS = ("html", "markdown")
 FAIL_ON = ("error", "warning", "info", "never")

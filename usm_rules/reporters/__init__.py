@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import Context, Reporter, report
+from .csv_report import CsvReporter
 from .github import GithubReporter
 from .gitlab import GitlabReporter
 from .html import HtmlReporter
@@ -15,7 +16,7 @@ from .text import TextReporter
 REPORTERS: dict[str, type[Reporter]] = {
     cls.name: cls
     for cls in (TextReporter, JsonReporter, SarifReporter, JunitReporter, GithubReporter, GitlabReporter,
-                MarkdownReporter, HtmlReporter)
+                MarkdownReporter, HtmlReporter, CsvReporter)
 }
 
 __all__ = ["REPORTERS", "Context", "Reporter", "report"]

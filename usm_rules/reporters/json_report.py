@@ -7,7 +7,7 @@ import json
 from ..ceiling import LEVELS
 from ..model import Limiter, Result, Severity
 from ..requirements import REQUIREMENTS, status
-from .base import Reporter
+from .base import Reporter, grade_of, roadmap_of
 
 
 class JsonReporter(Reporter):
@@ -32,11 +32,12 @@ class JsonReporter(Reporter):
                 "complete": result.complete,
             },
             "maturity": maturity_block(result),
-            "findings": [f.to_dict() for f in result.findings],
+            "findings": [{**f.to_dict(), "grade": grade_of(f, self.context.catalog)} for f in result.findings],
             "requirements": requirement_rows(result),
             "files": [{"path": f.path, "status": f.status, "documents": f.documents} for f in result.files],
             "languages": [document.to_dict() for document in result.languages],
             "baseline": {"fixed": list(result.fixed)},
+            "roadmap": [step.to_dict() for step in roadmap_of(result, self.context.catalog)],
         }
 
 

@@ -1,0 +1,15 @@
+"""``csv``: one row per finding, for spreadsheets (see :mod:`usm_rules.spreadsheet`)."""
+
+from __future__ import annotations
+
+from ..model import Result
+from ..spreadsheet import table
+from .base import Reporter, grade_of
+
+
+class CsvReporter(Reporter):
+    name = "csv"
+    description = "one row per finding with its grade and whether it was accepted (spreadsheets)"
+
+    def finish(self, result: Result) -> None:
+        self.stream.write(table(result.findings, lambda f: grade_of(f, self.context.catalog)))
