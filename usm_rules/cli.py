@@ -251,6 +251,72 @@ def schema(kind: str | None, bundle: bool) -> None:
     click.echo(schema_text(name), nl=False)
 
 
+@cli.command(name="history")
+@click.argument("path", required=False, default=".")
+@click.option("--since", help="Only the commits after this revision (a tag, a branch, a commit).")
+@click.option("--max-commits", type=click.IntRange(1), default=50, show_default=True,
+              help="The newest commits that touched PATH to check.")
+@click.option("-f", "--format", "format_", type=click.Choice(["html", "json", "markdown"]), default=None,
+              help="Output format [default: html with -o, markdown on standard output].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the history here.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Use this configuration instead of the nearest .usm-rules.yaml.")
+@click.option("--no-cache", is_flag=True, help="Check every version anew; leave the cache alone.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Keep results here [default: the user cache folder].")
+def history_command(path: str, since: str | None, max_commits: int, format_: str | None, output: str | None,
+                    config_file: str | None, no_cache: bool, cache_dir: str | None) -> None:
+    """The maturity ceiling of PATH (default: .) at each git commit that touched it, checked from
+    git's object store (the working tree is not touched): a chart and a table, or JSON."""
+    from .cache import default_folder
+
+    cache = None if no_cache else Path(cache_dir) if cache_dir else default_folder()
+    with _usage_errors():
+        found = _history(path, _config((path,), config_file, False), since, max_commits, cache)
+    format_ = format_ or ("html" if output else "markdown")
+    if format_ == "json":
+        text = json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        from .report.render import render_history
+
+        text = render_history(found, format_)
+    if output is None:
+        _to_stdout(text)
+        return
+    from .output import OutputError, write_text
+
+    try:
+        write_text(output, text)
+    except OutputError as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(f"{TOOL}: history of {len(found.points)} commit(s) written to {output}", err=True)
+
+
+def _trend(request: Request, commits: int) -> Any:
+    """The ceiling's history for the report, or None (with a note) outside a git repository."""
+    from .history import HistoryError
+
+    path = next((p for p in request.paths if p != "-"), ".")
+    try:
+        return _history(path, request.config, None, commits, request.cache)
+    except HistoryError as error:
+        click.echo(f"{TOOL}: note: no trend in the report: {error}", err=True)
+        return None
+
+
+def _history(path: str, config: Config, since: str | None, max_commits: int, cache: Path | None) -> Any:
+    import usm_rules
+
+    from .api import prepare_catalog
+    from .history import history
+    from .report.provenance import rule_hash
+
+    catalog = prepare_catalog(config, cache=cache)
+    return history(path, lambda folder: usm_rules.check_paths([str(folder)], catalog=catalog, config=config,
+                                                              cache=cache),
+                   since=since, max_commits=max_commits, cache=cache, salt=f"{rule_hash(catalog)}|{config!r}")
+
+
 @cli.command()
 @click.option("--no-cache", is_flag=True, help="Read every file anew; leave the cache alone.")
 @click.option("--cache-dir", type=click.Path(file_okay=False),
@@ -317,7 +383,14 @@ def docs(folder: str) -> None:
               help="Write the report here; needed for html (- for standard output).")
 @click.option("-f", "--format", "format_", type=click.Choice(REPORT_FORMATS), default="html",
               show_default=True, help="Report format.")
-def audit_report(request: Request, output: str | None, format_: str) -> None:
+@click.option("--auditee", help="The organisation or unit audited [default: the configuration's audit.auditee].")
+@click.option("--scope", help="What the audit covers [default: the configuration's, else the files read].")
+@click.option("--objective", help="Why the audit is done [default: the configuration's, else USM conformance].")
+@click.option("--auditor", help="Who audits; the sign-off block names them [default: the configuration's].")
+@click.option("--history", "history_commits", type=click.IntRange(0), default=0,
+              help="Show the ceiling at the last N commits that touched the first PATH (in a git repository).")
+def audit_report(request: Request, output: str | None, format_: str, auditee: str | None, scope: str | None,
+                 objective: str | None, auditor: str | None, history_commits: int) -> None:
     """Write a self-contained audit report of PATHS (default: the current folder).
 
     Verdict, capability and value lenses, reclassified items, evidence and provenance in one
@@ -325,7 +398,7 @@ def audit_report(request: Request, output: str | None, format_: str) -> None:
     bytes. Exits 0 once written: the report is not a gate (use `check` for that).
     """
     from .api import run
-    from .report import ReportError, build_report
+    from .report import Audit, ReportError, build_report
     from .report import render as render_report
     from .verdict import sentence
 
@@ -335,7 +408,11 @@ def audit_report(request: Request, output: str | None, format_: str) -> None:
         catalog, result = run(request)
     _something_to_check(result, request.paths)
     try:
-        data = build_report(result, catalog, tool=TOOL, version=__version__)
+        stated = dict(request.config.audit)
+        audit = Audit(auditee=auditee or stated.get("auditee", ""), scope=scope or stated.get("scope", ""),
+                      objective=objective or stated.get("objective", ""), auditor=auditor or stated.get("auditor", ""))
+        trend = _trend(request, history_commits) if history_commits else None
+        data = build_report(result, catalog, tool=TOOL, version=__version__, audit=audit, history=trend)
     except ReportError as error:
         raise UsageProblem(str(error)) from None
     to_file = output not in (None, "-")
@@ -361,11 +438,12 @@ def _usage_error_types() -> tuple[type[Exception], ...]:
     from .baseline import BaselineError
     from .catalog import CatalogError
     from .config import ConfigError
+    from .history import HistoryError
     from .limits import LimitError
     from .report import ReportError
     from .selection import SelectionError
 
-    return CatalogError, SelectionError, ConfigError, BaselineError, ReportError, LimitError
+    return CatalogError, SelectionError, ConfigError, BaselineError, ReportError, LimitError, HistoryError
 
 
 @contextmanager

@@ -54,6 +54,7 @@ class Config:
     roles: tuple[str, ...] = ()  # the organisation's own team and role names
     tools: tuple[str, ...] = ()  # the organisation's own tools, systems and channels
     limits: Limits = field(default_factory=Limits)  # the bounds of what a run reads
+    audit: tuple[tuple[str, str], ...] = ()  # the audit report's frame: auditee, scope, objective, auditor
 
 
 def find_config(paths: list[str]) -> Path | None:
@@ -94,6 +95,7 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         roles=tuple(data.get("lexicon", {}).get("roles", ())),
         tools=tuple(data.get("lexicon", {}).get("tools", ())),
         limits=_limits(shown, data.get("limits", {})),
+        audit=tuple(sorted(data.get("audit", {}).items())),
     )
 
 

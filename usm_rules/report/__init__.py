@@ -8,34 +8,56 @@ a :class:`ReportData`; :func:`render` writes it in a format. Everything about th
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from ..catalog import Catalog
 from ..ceiling import LEVELS
+from ..grading import GRADES, MAJOR, MINOR, OBSERVATION, roadmap
 from ..model import Finding, Result, Severity
 from ..requirements import REQUIREMENTS
-from ..verdict import accepted, likely
+from ..spreadsheet import table
+from ..verdict import accepted, likely, plural
 from ..version import __version__
 from .capability import concerns, matrix, overall, processes
-from .data import InputFile, MappingRow, Provenance, Ref, ReportData, Verdict
-from .evidence import Quotes, evidence, number_findings, suppressed
+from .data import AuditFrame, InputFile, MappingRow, Provenance, Ref, ReportData, Verdict
+from .evidence import Quotes, evidence, graded, number_findings, suppressed
 from .provenance import ReportError, generated_at, rule_hash, rule_packs
 from .reclassify import KEYWORDS, TRIGGERS, declared_processes, reclassify
 from .render import FORMATS, render
 from .value import bars, holders, lead, levels
 
 
+@dataclass(frozen=True)
+class Audit:
+    """What the auditor states about an audit (``report --auditee`` and so on, or the
+    configuration's ``audit:`` block); "" where nothing is stated."""
+
+    auditee: str = ""
+    scope: str = ""
+    objective: str = ""
+    auditor: str = ""
+
+
+OBJECTIVE = ("Determine whether the process definitions meet USM's ten requirements for calling something a "
+             "process, and the highest maturity level their design allows.")
+
+
 def build_report(result: Result, catalog: Catalog, *, tool: str = "usm-rules", version: str | None = None,
-                 environ: Mapping[str, str] | None = None) -> ReportData:
+                 environ: Mapping[str, str] | None = None, audit: Audit | None = None,
+                 history: Any = None) -> ReportData:
     """Everything the report shows. Raises :class:`ReportError` for a malformed SOURCE_DATE_EPOCH."""
     refs = number_findings(result)
     names = processes(result)
     declared = declared_processes(result.inputs)
     own = {name: [f for f in result.active if concerns(f, name)] for name in names}
+    provenance = _provenance(result, catalog, tool, version or __version__, os.environ if environ is None else environ)
     return ReportData(
-        provenance=_provenance(result, catalog, tool, version or __version__,
-                               os.environ if environ is None else environ),
+        provenance=provenance,
         verdict=_verdict(result, refs),
         requirements=tuple((n, REQUIREMENTS[n]) for n in range(1, 11)),
         matrix=matrix(result, refs, declared),
@@ -45,11 +67,40 @@ def build_report(result: Result, catalog: Catalog, *, tool: str = "usm-rules", v
         triggers=tuple(TRIGGERS.items()),
         keywords=tuple(KEYWORDS.items()),
         evidence=evidence(result, catalog, refs, Quotes(result.inputs)),
-        suppressed=suppressed(result),
+        suppressed=suppressed(result, catalog),
         levels=levels(),
         mapping=tuple(MappingRow(r.id, r.name, r.requirement, r.severity.value, r.ceiling)
                       for r in sorted(catalog, key=lambda r: r.id)),
+        frame=_frame(result, catalog, provenance, audit or Audit()),
+        roadmap=roadmap(result, {rule.id: rule.remediation for rule in catalog},
+                        frozenset(rule.id for rule in catalog if rule.incomplete)),
+        csv=_csv(result, catalog),
+        history=history,
     )
+
+
+def _frame(result: Result, catalog: Catalog, provenance: Provenance, audit: Audit) -> AuditFrame:
+    digest = hashlib.sha256()
+    for item in sorted(provenance.inputs, key=lambda i: i.path):
+        digest.update(f"{item.path}\0{item.sha256}\n".encode("utf-8", "surrogateescape"))
+    digest.update(f"{provenance.rule_hash}\0{result.mapping}".encode())
+    counts = Counter(graded(f, catalog) for f in result.active)
+    files = len(result.files)
+    return AuditFrame(
+        auditee=audit.auditee or "(not stated)",
+        scope=audit.scope or (f"{files} input file{'s' if files != 1 else ''}: {result.documents} documents, "
+                              f"{len(result.processes)} processes (listed under Provenance)"),
+        objective=audit.objective or OBJECTIVE, auditor=audit.auditor or "(not stated)",
+        report_id=f"USM-{digest.hexdigest()[:12].upper()}",
+        criteria=(*(f"Requirement {n}: {REQUIREMENTS[n]}" for n in range(1, 11)),
+                  f"Ceiling mapping: {result.mapping}"),
+        grades=tuple(plural(counts[g], GRADES[g], GRADES[g][:-1] + "ies" if GRADES[g].endswith("y") else "")
+                     for g in (MAJOR, MINOR, OBSERVATION)),
+    )
+
+
+def _csv(result: Result, catalog: Catalog) -> str:
+    return table(result.findings, lambda f: graded(f, catalog))
 
 
 def _provenance(result: Result, catalog: Catalog, tool: str, version: str,
@@ -84,4 +135,4 @@ def _verdict(result: Result, refs: dict[Finding, Ref]) -> Verdict:
     )
 
 
-__all__ = ["FORMATS", "ReportData", "ReportError", "build_report", "render"]
+__all__ = ["FORMATS", "Audit", "ReportData", "ReportError", "build_report", "render"]

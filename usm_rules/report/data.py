@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Evidence:
     message: str
     subject: str
     quote: tuple[QuoteLine, ...]
+    grade: str = ""  # major nonconformity | minor nonconformity | observation
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ class SuppressedRow:
     reason: str
     approver: str
     expires: str
+    grade: str = ""  # the grade it keeps: accepted is never passed
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,20 @@ class MappingRow:
 
 
 @dataclass(frozen=True)
+class AuditFrame:
+    """What an audit report states before its findings (ISO 19011): who and what was audited,
+    why, against which criteria, by whom; and the report's identity."""
+
+    auditee: str
+    scope: str
+    objective: str
+    auditor: str
+    report_id: str  # from the inputs' and the rules' hashes and the mapping: the same audit, the same id
+    criteria: tuple[str, ...]
+    grades: tuple[str, ...]  # "3 major nonconformities", "1 minor nonconformity", "11 observations"
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything one report shows, in the order it shows it."""
 
@@ -208,3 +225,7 @@ class ReportData:
     suppressed: tuple[SuppressedRow, ...]
     levels: tuple[Level, ...]
     mapping: tuple[MappingRow, ...]
+    frame: AuditFrame | None = None
+    roadmap: tuple[Any, ...] = ()  # usm_rules.grading.Step, lowest level first
+    csv: str = ""  # every finding as CSV, for the report's download link
+    history: Any = None  # usm_rules.history.History: the ceiling at each commit, when asked for

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from itertools import groupby
 
 from ..catalog import Catalog
+from ..grading import GRADES, grade
 from ..inputs import Input
 from ..model import Finding, Result
 from ..requirements import REQUIREMENTS
@@ -57,15 +58,20 @@ def _rule(catalog: Catalog, found: list[Finding], refs: dict[Finding, Ref], inpu
     return RuleEvidence(
         rule=first.rule, name=first.name, severity=first.severity.value, ceiling=first.ceiling,
         rationale=rule.rationale if rule else "", remediation=rule.remediation if rule else "",
-        findings=tuple(_evidence(f, refs[f], inputs) for f in found),
+        findings=tuple(_evidence(f, refs[f], inputs, GRADES[graded(f, catalog)]) for f in found),
     )
 
 
-def _evidence(finding: Finding, ref: Ref, inputs: Quotes) -> Evidence:
+def graded(finding: Finding, catalog: Catalog) -> str:
+    rule = catalog.rules.get(finding.rule)
+    return grade(finding, incomplete=bool(rule is not None and rule.incomplete))
+
+
+def _evidence(finding: Finding, ref: Ref, inputs: Quotes, grade_name: str) -> Evidence:
     return Evidence(
         anchor=ref.anchor, severity=finding.severity.value, confidence=finding.confidence,
         file=finding.file, line=finding.line, column=finding.column, message=finding.message,
-        subject=finding.subject, quote=quote(inputs.lines(finding.file), finding.line),
+        subject=finding.subject, quote=quote(inputs.lines(finding.file), finding.line), grade=grade_name,
     )
 
 
@@ -81,7 +87,7 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "\u2026"
 
 
-def suppressed(result: Result) -> tuple[SuppressedRow, ...]:
+def suppressed(result: Result, catalog: Catalog | None = None) -> tuple[SuppressedRow, ...]:
     rows = sorted(((f, f.suppressed) for f in result.findings if f.suppressed is not None),
                   key=lambda row: _order(row[0]))
     return tuple(
@@ -89,6 +95,7 @@ def suppressed(result: Result) -> tuple[SuppressedRow, ...]:
             anchor=f"S{n}", rule=f.rule, name=f.name, severity=f.severity.value, file=f.file, line=f.line,
             column=f.column, message=f.message, kind=why.kind, reason=why.reason,
             approver=why.approver, expires=why.expires,
+            grade=GRADES[graded(f, catalog)] if catalog is not None else "",
         )
         for n, (f, why) in enumerate(rows, 1)
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -29,6 +30,12 @@ def render(data: ReportData, format_: str) -> str:
     """The whole report as text: ``html`` or ``markdown``."""
     template = _environment(format_).get_template(FORMATS[format_])
     return template.render(report=data, top=TOP)
+
+
+def render_history(history: Any, format_: str = "html") -> str:
+    """The ceiling's history (:class:`usm_rules.history.History`) as a page: ``html`` or ``markdown``."""
+    template = _environment(format_).get_template(HISTORY[format_])
+    return template.render(history=history)
 
 
 def _environment(format_: str) -> Environment:
@@ -93,3 +100,4 @@ def _fenced(lines: list[str], language: str = "text") -> Raw:
 
 
 FORMATS = {"html": "report.html.j2", "markdown": "report.md.j2"}
+HISTORY = {"html": "history.html.j2", "markdown": "history.md.j2"}
