@@ -251,6 +251,39 @@ def schema(kind: str | None, bundle: bool) -> None:
     click.echo(schema_text(name), nl=False)
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False),
+              help="The folder to write the usm/v1 YAML into (created if needed).")
+def convert(files: tuple[str, ...], folder: str) -> None:
+    """Write BPMN diagrams (FILES: *.bpmn) as usm/v1 YAML: each process without its who and how
+    (a Procedure and a WorkInstruction hold them), gateways kept, a ProcessModel for several."""
+    from .convert import convert as convert_file
+    from .discovery import read_bounded
+    from .output import OutputError, write_text
+    from .yamlwriter import dump
+
+    target = Path(folder)
+    written = 0
+    for file in files:
+        try:
+            raw = read_bounded(file, 32 * 1_048_576)
+        except OSError as error:
+            raise UsageProblem(f"{file}: cannot read: {error.strerror or error}") from None
+        outputs, problems = convert_file(file, raw)
+        if problems:
+            raise UsageProblem(f"{file}:{problems[0].line}:{problems[0].column}: {problems[0].message}")
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            for converted in outputs:
+                write_text(str(target / converted.name),
+                           dump(list(converted.documents), f"Converted from {Path(file).name} by {TOOL} convert."))
+                written += 1
+        except (OutputError, OSError) as error:
+            raise UsageProblem(str(error)) from None
+    click.echo(f"{TOOL}: {written} file(s) written to {folder}", err=True)
+
+
 @cli.command(name="history")
 @click.argument("path", required=False, default=".")
 @click.option("--since", help="Only the commits after this revision (a tag, a branch, a commit).")
@@ -481,29 +514,23 @@ def _to_stdout(text: str) -> None:
         raise UsageProblem(f"cannot write standard output: {error.strerror or error}") from None
 
 
-class _Stopped(BaseException):
-    """SIGINT or SIGTERM: the run stops where it is (not an Exception: nothing may swallow it)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
 def _on_signal(signum: int, frame: object) -> None:
-    raise _Stopped(signum)
+    """SIGINT or SIGTERM: stop here and now (never by raising: an exception raised while the
+    process forks is swallowed by the fork's handlers, and the run would go on)."""
+    _stop(signum)
 
 
 def _stop(signum: int) -> None:
-    """Stop every child, write nothing more, one line, exit 128 + the signal (130, 143)."""
+    """Stop every child, leave no half-written output, one line, exit 128 + the signal (130, 143)."""
     for name in ("SIGINT", "SIGTERM"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)  # a second Ctrl-C cannot cut the clean-up short
+    from .output import abandon
     from .workers import stop_children
 
     stop_children()
-    name = signal.Signals(signum).name
-    sys.stderr.write(f"{TOOL}: stopped by {name}; no output written\n")
-    sys.stderr.flush()
-    sys.exit(128 + signum)
+    abandon()
+    os.write(2, f"{TOOL}: stopped by {signal.Signals(signum).name}; no output written\n".encode())
+    os._exit(128 + signum)
 
 
 def main() -> None:
@@ -513,8 +540,6 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _on_signal)
     try:
         cli(prog_name=TOOL)
-    except _Stopped as stopped:
-        _stop(stopped.signum)
     except BrokenPipeError:
         _closed_pipe()
 

@@ -14,6 +14,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+_writing: set[str] = set()  # temporary files being written now
+
+
+def abandon() -> None:
+    """Remove the temporary files of outputs being written (a run stopped by a signal)."""
+    for temporary in list(_writing):
+        Path(temporary).unlink(missing_ok=True)
+
 
 class OutputError(Exception):
     """An output that cannot be written: one line, naming the file and the reason."""
@@ -38,6 +46,7 @@ def write_text(target: str, text: str) -> None:
         handle, temporary = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
     except OSError as error:
         raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+    _writing.add(temporary)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -50,6 +59,8 @@ def write_text(target: str, text: str) -> None:
         if isinstance(error, OSError):
             raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
         raise
+    finally:
+        _writing.discard(temporary)
 
 
 def _write_directly(target: str, data: bytes) -> None:

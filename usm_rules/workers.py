@@ -258,8 +258,19 @@ def run_isolated(function: Callable[[T], R], tasks: Iterable[T], jobs: int) -> l
     return results
 
 
+_children: dict[int, Any] = {}  # in the hub: the isolated tasks' processes running now, by pid
+
+
 def _exit_on_signal(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+    """The hub told to stop: kill and reap every task it runs, then exit at once (not by raising,
+    which a fork in progress would swallow)."""
+    for pid in list(_children):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    for pid in list(_children):
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+    os._exit(128 + signum)
 
 
 def _run_all(ctx: Any, function: Callable[[Any], Any], pending: list[tuple[int, Any]], results: list[Any],
@@ -270,6 +281,8 @@ def _run_all(ctx: Any, function: Callable[[Any], Any], pending: list[tuple[int, 
             receiver, sender = ctx.Pipe(duplex=False)
             child = ctx.Process(target=_child, args=(function, task, sender), daemon=True)
             child.start()
+            if child.pid is not None:
+                _children[child.pid] = child
             sender.close()
             running[receiver] = (index, child)
         for ready in wait(list(running)):
@@ -282,6 +295,7 @@ def _run_all(ctx: Any, function: Callable[[Any], Any], pending: list[tuple[int, 
             finally:
                 ready.close()
                 child.join()
+                _children.pop(child.pid, None)
 
 
 def _child(function: Callable[[Any], Any], task: Any, sender: Connection) -> None:
