@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .baseline import Baseline, apply_baseline
+from .bpmn import is_bpmn
 from .cache import FileCache
 from .catalog import Catalog, EngineRule, load_catalog, rule_files
 from .ceiling import maturity
@@ -26,7 +27,7 @@ from .discovery import STDIN, Source, discover, display_path
 from .engine import Crash, run_rules
 from .facts import Fact
 from .filework import FileWork, Settings, Unread, numbered, read_all
-from .findings import LANGUAGE_NOT_READ, Findings, deduplicate
+from .findings import BPMN_WITHOUT_MODEL, LANGUAGE_NOT_READ, Findings, deduplicate
 from .inputs import Input
 from .lexicon import supported
 from .model import FileOutcome, Finding, Result
@@ -35,6 +36,7 @@ from .selection import Selection
 from .suppress import apply_directives, apply_waivers
 from .workers import Hub, can_fork, cores, pool_map, shared_hub
 
+OUTSIDE_MODEL = "USM0701"  # process-outside-model, said once per BPMN file instead (USM0708)
 BIG = 2_000_000  # bytes of input from which files are read on every core (below, a pool costs more than it saves)
 
 
@@ -161,6 +163,7 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
     memo = _Memo(cache, gathered.key, selected) if cache is not None and gathered.key else None
     store = FileCache(cache, f"engine|{_engine_version()}", kind="parts") if cache is not None else None
     findings += _run_rules(selected, facts, make, jobs, hub, memo, store)
+    findings = _bpmn_without_model(findings, works, make)
     findings, fixed = _suppress(findings, inputs, catalog, config, baseline, today or dt.date.today(), selection,
                                 make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
@@ -181,6 +184,28 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
         languages=tuple(language for item in works for language in item.languages),
         inputs=inputs,
     )
+
+
+def _bpmn_without_model(findings: list[Finding], works: list[FileWork], make: Findings) -> list[Finding]:
+    """A BPMN file has no USM model of its own: when no model lists its processes, that is said
+    once for the file (USM0708), not once per process (USM0701)."""
+    outside = {f.subject: f for f in findings if f.rule == OUTSIDE_MODEL}
+    dropped: set[Finding] = set()
+    added = []
+    for item in works:
+        if not is_bpmn(item.input.path):
+            continue
+        islands = [outside[f"Process/{name}"] for name in item.processes if f"Process/{name}" in outside]
+        if not islands:
+            continue
+        dropped.update(islands)
+        names = ", ".join(f.subject.removeprefix("Process/") for f in islands)
+        first = min(islands)
+        added.append(make.make(BPMN_WITHOUT_MODEL, item.input.path, first.line, first.column,
+                               f"the BPMN file holds {len(islands)} process{'es' if len(islands) != 1 else ''} "
+                               f"({names}) that no process model lists: add a ProcessModel (YAML) listing them "
+                               "by name", f"File/{item.input.path}"))
+    return [f for f in findings if f not in dropped] + added if added else findings
 
 
 def _focused(focus: set[str], works: list[FileWork],

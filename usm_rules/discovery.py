@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
 YAML_SUFFIXES = (".yaml", ".yml")
+BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")  # BPMN 2.0 diagrams, read as usm/v1 documents (usm_rules.bpmn)
 STDIN = "-"
 MISSING = "no such file or directory"
 DEFAULT_LIMITS = Limits()
@@ -163,8 +164,9 @@ def _walk(root: Path, roots: tuple[str, ...], follow_links: bool, limits: Limits
 
 
 def _yaml_files(folder: str, names: list[str]) -> list[Path]:
-    """YAML files of a folder; hidden ones (.usm-rules.yaml, .gitlab-ci.yml) are tool settings."""
-    return [Path(folder, n) for n in sorted(names) if n.lower().endswith(YAML_SUFFIXES) and not n.startswith(".")]
+    """YAML and BPMN files of a folder; hidden ones (.usm-rules.yaml, .gitlab-ci.yml) are tool settings."""
+    return [Path(folder, n) for n in sorted(names)
+            if n.lower().endswith((*YAML_SUFFIXES, *BPMN_SUFFIXES)) and not n.startswith(".")]
 
 
 def display_path(path: Path | str) -> str:

@@ -15,15 +15,25 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from .bpmn import is_bpmn, load_bpmn
 from .discovery import NotRead, Source, read_source
-from .findings import ALIAS_BOMB, ENCODING, NOT_A_MAPPING, OVER_LIMIT, UNREADABLE, YAML_SYNTAX, Problem
+from .findings import (
+    ALIAS_BOMB,
+    BPMN_SYNTAX,
+    ENCODING,
+    NOT_A_MAPPING,
+    OVER_LIMIT,
+    UNREADABLE,
+    YAML_SYNTAX,
+    Problem,
+)
 from .limits import Limits
 from .loader import DEFAULT_LIMITS, Document, load_bytes
 from .suppress import Directive, scan
 from .validation import validate_document
 
 # problems after which nobody can tell whether the file holds usm documents: never skipped
-UNDECIDABLE = frozenset({YAML_SYNTAX, ENCODING, OVER_LIMIT, ALIAS_BOMB})
+UNDECIDABLE = frozenset({YAML_SYNTAX, ENCODING, OVER_LIMIT, ALIAS_BOMB, BPMN_SYNTAX})
 
 
 @dataclass(frozen=True)
@@ -74,12 +84,14 @@ def read_input(source: Source, stdin: bytes | None = None, raw: bytes | NotRead 
     if isinstance(raw, NotRead):
         problem = Problem(OVER_LIMIT if raw.over_limit else UNREADABLE, raw.reason, 1, 1)
         return Read(Input(source.display, "", "", 0, (problem,), (), (), missing=raw.missing))
-    loaded = load_bytes(source.display, raw, limits)
+    bpmn = is_bpmn(source.display)
+    loaded = load_bpmn(source.display, raw) if bpmn else load_bytes(source.display, raw, limits)
     some = loaded.documents or any(p.rule == NOT_A_MAPPING for p in loaded.problems)
     if some and not any(is_usm(d.data) for d in loaded.documents) and not any(
             p.rule in UNDECIDABLE for p in loaded.problems):
         return Read(Input(source.display, hashlib.sha256(raw).hexdigest(), "", 0, (), (), (), skipped=True))
-    directives = scan(source.display, loaded.text, loaded.strings) if loaded.text is not None else []
+    # suppression comments are YAML comments: a diagram holds none
+    directives = scan(source.display, loaded.text, loaded.strings) if loaded.text is not None and not bpmn else []
     valid: list[Document] = []
     invalid: list[Document] = []
     problems = list(loaded.problems)

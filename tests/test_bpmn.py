@@ -1,0 +1,147 @@
+"""BPMN 2.0 diagrams, read as usm/v1 processes: real exports of the OMG MIWG reference models
+from three sources, positions at the elements' start tags, XML attacks refused, and convert."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import usm_rules
+from usm_rules.api import prepare_catalog
+from usm_rules.cli import cli
+from usm_rules.config import Config
+
+MIWG = Path(__file__).resolve().parent / "data" / "bpmn-miwg"  # CC BY 3.0: see its README and LICENSE.txt
+SOURCES = {"reference": "{}.bpmn", "camunda-modeler": "{}-export.bpmn", "trisotech": "{}-export.bpmn"}
+# models whose three exports carry the same information (the others lose performers or texts
+# in some tool's export, which is the tool's doing, not the reading's)
+SAME_IN_EVERY_SOURCE = ("A.1.0", "A.2.0", "A.3.0", "A.4.1", "C.1.0", "C.2.0", "C.4.0", "C.6.0", "C.7.0", "C.9.1")
+CATALOG = prepare_catalog(Config())
+
+
+def check(*paths: str):
+    return usm_rules.check_paths(list(paths), catalog=CATALOG, config=Config())
+
+
+def requirements(result) -> list[int]:
+    return sorted({f.requirement for f in result.active if f.severity.value != "info"})
+
+
+def test_every_file_of_every_source_is_read_without_a_crash():
+    files = sorted(MIWG.rglob("*.bpmn"))
+    assert len(files) == 63
+    done = subprocess.run([sys.executable, "-m", "usm_rules", "check", "--no-config", "--no-cache", "-f", "json",
+                           *map(str, files)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    data = json.loads(done.stdout)
+    assert {str(Path(f["path"]).resolve()) for f in data["files"]} == {str(f.resolve()) for f in files}
+    assert all(f["status"] == "checked" for f in data["files"])
+    assert not any(f["rule"] in ("USM0010", "USM0018") for f in data["findings"])
+
+
+@pytest.mark.parametrize("model", SAME_IN_EVERY_SOURCE)
+def test_the_same_model_from_three_tools_gives_the_same_requirements(model):
+    found = {source: requirements(check(str(MIWG / source / pattern.format(model))))
+             for source, pattern in SOURCES.items()}
+    assert len(set(map(tuple, found.values()))) == 1, found
+
+
+def located(result, *rules: str) -> list[tuple[int, int, str]]:
+    return sorted((f.line, f.column, f.rule) for f in result.active if f.rule in rules)
+
+
+def test_c_1_0_lanes_assignees_gateways_and_conditional_flows_at_their_elements():
+    result = check(str(MIWG / "reference" / "C.1.0.bpmn"))
+    lines = (MIWG / "reference" / "C.1.0.bpmn").read_text(encoding="utf-8").splitlines()
+    for line, column, rule in located(result, "USM0101", "USM0401"):
+        tag = lines[line - 1][column - 1:]
+        assert tag.startswith(("<lane ", "<potentialOwner ", "<userTask ", "<serviceTask ", "<exclusiveGateway ",
+                               "<eventBasedGateway ", "<sequenceFlow ")), (line, column, rule, tag[:40])
+    who = {(f.line, f.message.split("'")[3]) for f in result.active if f.rule == "USM0101"}
+    assert (373, "performer") in who and (432, "role") in who  # the Approver lane, a potentialOwner
+    assert any(f.line == 570 and "'tool'" in f.message for f in result.active)  # a service task's class
+    gateways = [(f.line, f.column) for f in result.active if f.rule == "USM0401" and "'gateway'" in f.message]
+    assert (436, 5) in gateways and (500, 5) in gateways  # "Invoice approved?", "Review successful?"
+    conditions = [f.line for f in result.active if f.rule == "USM0401" and "'condition'" in f.message]
+    assert lines[conditions[0] - 1].lstrip().startswith("<sequenceFlow ")
+    assert any(f.rule == "USM0403" for f in result.active)  # the review loops back to the approval
+    [model] = [f for f in result.active if f.rule == "USM0708"]  # once for the file, not per process
+    assert "2 processes" in model.message and not any(f.rule == "USM0701" for f in result.active)
+
+
+@pytest.mark.parametrize(("model", "expected"), [
+    ("A.1.0", [2, 3, 5, 7, 10]),  # a sequence of plain tasks: names, counting, purpose, model, control
+    ("A.2.0", [2, 3, 4, 5, 7, 10]),  # an exclusive split: a practical condition
+    ("A.4.1", [1, 2, 3, 5, 7, 10]),  # lanes: who
+    ("C.1.0", [1, 2, 3, 4, 5, 7, 9, 10]),  # lanes, assignees, gateways, conditions, a repeated activity
+    ("C.2.0", [1, 2, 3, 4, 5, 7, 10]),
+    ("C.7.0", [1, 2, 3, 4, 5, 7, 10]),
+])
+def test_reference_models_give_their_requirements(model, expected):
+    assert requirements(check(str(MIWG / "reference" / f"{model}.bpmn"))) == expected
+
+
+@pytest.mark.parametrize("model", ["A.1.0", "A.2.0", "A.4.1", "C.1.0", "C.2.0", "C.7.0"])
+def test_convert_round_trips_the_requirements_with_who_and_how_moved_to_routines(model, tmp_path):
+    source = MIWG / "reference" / f"{model}.bpmn"
+    done = CliRunner().invoke(cli, ["convert", str(source), "-o", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    written = check(str(tmp_path / "out"))
+    assert not any(f.rule == "USM0006" for f in written.findings), "the YAML validates against the schemas"
+    diagram = check(str(source))
+    # the who and how keys (USM0101) move to the Procedure and WorkInstruction; the rest stays
+    before = {f.requirement for f in diagram.active if f.severity.value != "info" and f.rule != "USM0101"}
+    after = set(requirements(written))
+    assert after == before, (before, after)
+    assert not any(f.rule == "USM0101" for f in written.active)
+    kinds = {d["kind"] for d in _documents(tmp_path / "out")}
+    moved = any(f.rule == "USM0101" for f in diagram.active)
+    assert "Process" in kinds and (not moved or {"Procedure", "WorkInstruction"} & kinds)
+
+
+def _documents(folder: Path) -> list[dict]:
+    from usm_rules.loader import load_bytes
+
+    return [d.data for path in sorted(folder.glob("*.yaml")) for d in load_bytes(str(path), path.read_bytes()).documents]
+
+
+ATTACKS = {
+    "billion-laughs.bpmn": """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" name="&lol3;"/></definitions>
+""",
+    "external-file.bpmn": """<?xml version="1.0"?>
+<!DOCTYPE d [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" name="&secret;"/></definitions>
+""",
+    "network-dtd.bpmn": """<?xml version="1.0"?>
+<!DOCTYPE definitions SYSTEM "http://127.0.0.1:9/evil.dtd">
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" name="x"/></definitions>
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_xml_attacks_are_refused_with_a_finding(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(ATTACKS[name], encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "usm_rules", "check", "--no-config", "--no-cache", "-f", "json",
+                           str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [finding] = json.loads(done.stdout)["findings"]
+    assert (finding["rule"], finding["line"]) == ("USM0018", 2)
+    assert "document type declaration" in finding["message"] and "root:" not in done.stdout
+
+
+def test_a_malformed_diagram_is_a_positioned_finding(tmp_path):
+    path = tmp_path / "broken.bpmn"
+    path.write_text('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">\n  <process id="p">\n'
+                    '  </definitions>\n', encoding="utf-8")
+    [finding] = check(str(path)).findings
+    assert (finding.rule, finding.line) == ("USM0018", 3) and "mismatched tag" in finding.message
