@@ -145,3 +145,27 @@ def test_a_malformed_diagram_is_a_positioned_finding(tmp_path):
                     '  </definitions>\n', encoding="utf-8")
     [finding] = check(str(path)).findings
     assert (finding.rule, finding.line) == ("USM0018", 3) and "mismatched tag" in finding.message
+
+
+def test_each_bpmn_file_without_a_model_is_said_once_even_beside_copies_of_itself():
+    result = check(str(MIWG / "reference"), str(MIWG / "camunda-modeler"))
+    said = [f.file for f in result.active if f.rule == "USM0708"]
+    assert len(said) == len(set(said)) == 42  # once per file, 21 models from two sources
+    assert not any(f.rule == "USM0701" for f in result.active)
+
+
+def test_a_process_model_in_yaml_takes_the_diagram_s_processes(tmp_path):
+    diagram = tmp_path / "A.1.0.bpmn"
+    diagram.write_bytes((MIWG / "reference" / "A.1.0.bpmn").read_bytes())
+    [process] = [d for d in _converted(diagram)]
+    (tmp_path / "model.yaml").write_text(
+        "apiVersion: usm/v1\nkind: ProcessModel\nmetadata: {name: usm}\n"
+        f"spec: {{managementSystem: Example, processes: [{process}]}}\n", encoding="utf-8")
+    result = check(str(tmp_path))
+    assert not any(f.rule in ("USM0708", "USM0701") for f in result.active)
+
+
+def _converted(path: Path) -> list[str]:
+    from usm_rules.bpmn import load_bpmn
+
+    return [d.data["metadata"]["name"] for d in load_bpmn(str(path), path.read_bytes()).documents]

@@ -189,17 +189,21 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
 def _bpmn_without_model(findings: list[Finding], works: list[FileWork], make: Findings) -> list[Finding]:
     """A BPMN file has no USM model of its own: when no model lists its processes, that is said
     once for the file (USM0708), not once per process (USM0701)."""
-    outside = {f.subject: f for f in findings if f.rule == OUTSIDE_MODEL}
+    outside: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.rule == OUTSIDE_MODEL:
+            outside.setdefault((finding.file, finding.subject), []).append(finding)
     dropped: set[Finding] = set()
     added = []
     for item in works:
         if not is_bpmn(item.input.path):
             continue
-        islands = [outside[f"Process/{name}"] for name in item.processes if f"Process/{name}" in outside]
+        islands = [f for name in dict.fromkeys(item.processes)
+                   for f in outside.get((item.input.path, f"Process/{name}"), [])]
         if not islands:
             continue
         dropped.update(islands)
-        names = ", ".join(f.subject.removeprefix("Process/") for f in islands)
+        names = ", ".join(dict.fromkeys(f.subject.removeprefix("Process/") for f in islands))
         first = min(islands)
         added.append(make.make(BPMN_WITHOUT_MODEL, item.input.path, first.line, first.column,
                                f"the BPMN file holds {len(islands)} process{'es' if len(islands) != 1 else ''} "
