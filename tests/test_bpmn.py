@@ -107,7 +107,8 @@ def test_convert_round_trips_the_requirements_with_who_and_how_moved_to_routines
 def _documents(folder: Path) -> list[dict]:
     from usm_rules.loader import load_bytes
 
-    return [d.data for path in sorted(folder.glob("*.yaml")) for d in load_bytes(str(path), path.read_bytes()).documents]
+    return [d.data for path in sorted(folder.glob("*.yaml"))
+            for d in load_bytes(str(path), path.read_bytes()).documents]
 
 
 ATTACKS = {
@@ -157,7 +158,7 @@ def test_each_bpmn_file_without_a_model_is_said_once_even_beside_copies_of_itsel
 def test_a_process_model_in_yaml_takes_the_diagram_s_processes(tmp_path):
     diagram = tmp_path / "A.1.0.bpmn"
     diagram.write_bytes((MIWG / "reference" / "A.1.0.bpmn").read_bytes())
-    [process] = [d for d in _converted(diagram)]
+    [process] = _converted(diagram)
     (tmp_path / "model.yaml").write_text(
         "apiVersion: usm/v1\nkind: ProcessModel\nmetadata: {name: usm}\n"
         f"spec: {{managementSystem: Example, processes: [{process}]}}\n", encoding="utf-8")
@@ -169,3 +170,21 @@ def _converted(path: Path) -> list[str]:
     from usm_rules.bpmn import load_bpmn
 
     return [d.data["metadata"]["name"] for d in load_bpmn(str(path), path.read_bytes()).documents]
+
+
+def test_the_configuration_names_the_model_that_lists_a_diagram_s_processes(tmp_path, monkeypatch):
+    (tmp_path / "diagrams").mkdir()
+    diagram = tmp_path / "diagrams" / "A.1.0.bpmn"
+    diagram.write_bytes((MIWG / "reference" / "A.1.0.bpmn").read_bytes())
+    [process] = _converted(diagram)
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "usm.yaml").write_text(
+        "apiVersion: usm/v1\nkind: ProcessModel\nmetadata: {name: usm}\n"
+        f"spec: {{managementSystem: Example, processes: [{process}]}}\n", encoding="utf-8")
+    (tmp_path / ".usm-rules.yaml").write_text("models: [model/usm.yaml]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(cli, ["check", "-f", "json", "diagrams"])
+    rules = {f["rule"] for f in json.loads(done.stdout)["findings"]}
+    assert "USM0708" not in rules and "USM0701" not in rules
+    alone = CliRunner().invoke(cli, ["check", "--no-config", "-f", "json", "diagrams"])
+    assert "USM0708" in {f["rule"] for f in json.loads(alone.stdout)["findings"]}

@@ -140,6 +140,7 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
     make = Findings(catalog.rules)
     patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in exclude))
     given = [str(p) for p in paths]
+    given += [model for model in config.models if model not in given]  # the configuration's model files
     focus: set[str] | None = None
     given_files = [p for p in given if p != STDIN and os.path.isfile(p)]
     roots = model_roots(given_files, config.path) if model_aware and given_files else []

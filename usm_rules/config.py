@@ -55,6 +55,7 @@ class Config:
     tools: tuple[str, ...] = ()  # the organisation's own tools, systems and channels
     limits: Limits = field(default_factory=Limits)  # the bounds of what a run reads
     audit: tuple[tuple[str, str], ...] = ()  # the audit report's frame: auditee, scope, objective, auditor
+    models: tuple[str, ...] = ()  # absolute paths of model files read with every run (BPMN diagrams' models)
 
 
 def find_config(paths: list[str]) -> Path | None:
@@ -96,6 +97,7 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         tools=tuple(data.get("lexicon", {}).get("tools", ())),
         limits=_limits(shown, data.get("limits", {})),
         audit=tuple(sorted(data.get("audit", {}).items())),
+        models=tuple(str(base / path) for path in data.get("models", ())),
     )
 
 
