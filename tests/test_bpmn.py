@@ -188,3 +188,26 @@ def test_the_configuration_names_the_model_that_lists_a_diagram_s_processes(tmp_
     assert "USM0708" not in rules and "USM0701" not in rules
     alone = CliRunner().invoke(cli, ["check", "--no-config", "-f", "json", "diagrams"])
     assert "USM0708" in {f["rule"] for f in json.loads(alone.stdout)["findings"]}
+
+
+@pytest.mark.parametrize("namespace", ['xmlns="http://www.omg.org/spec/BPMN/20100501/MODEL"',
+                                       'xmlns:b="http://www.omg.org/spec/BPMN/20100524/MODEL"', ""])
+def test_other_namespace_spellings_and_a_boundary_event_branch(tmp_path, namespace):
+    prefix = "b:" if namespace.startswith("xmlns:b") else ""
+    body = f"""<{prefix}definitions {namespace}>
+  <{prefix}process id="p" name="Restore the service">
+    <{prefix}task id="t1" name="Diagnose the cause"/>
+    <{prefix}boundaryEvent id="late" attachedToRef="t1"/>
+    <{prefix}task id="t2" name="Restore the service"/>
+    <{prefix}task id="t3" name="Escalate the failure"/>
+    <{prefix}sequenceFlow id="f1" sourceRef="t1" targetRef="t2"/>
+    <{prefix}sequenceFlow id="f2" sourceRef="late" targetRef="t3"/>
+  </{prefix}process>
+</{prefix}definitions>
+"""
+    path = tmp_path / "d.bpmn"
+    path.write_text(body, encoding="utf-8")
+    result = check(str(path))
+    assert result.processes == ("restore-the-service",)
+    [branch] = [f for f in result.active if f.rule == "USM0402"]  # the exception path is a second way on
+    assert (branch.line, "Diagnose the cause" in branch.message) == (7, True)  # at the flow that leaves it

@@ -89,20 +89,39 @@ class Element:
         return found
 
 
+# the namespace of BPMN 2.0's model as tools write it: the final one, the 2010 beta, older
+# drafts; a file without any namespace is read as BPMN where its root is `definitions`
+_MODEL_NS = re.compile(r"^(https?://(www\.)?omg\.org/spec/BPMN/\d{8}/MODEL/?|http://schema\.omg\.org/spec/BPMN/2\.0"
+                       r"|http://www\.omg\.org/bpmn20)$", re.IGNORECASE)
+
+
+def _namespace(uri: str, plain: bool) -> str:
+    """The BPMN model namespace for any of its spellings (and for no namespace at all in a file
+    whose root ``definitions`` has none: ``plain``); other namespaces as they are."""
+    if uri == MODEL_NS or _MODEL_NS.match(uri) or (plain and not uri):
+        return MODEL_NS
+    return uri
+
+
 class _Builder(handler.ContentHandler):
     def __init__(self) -> None:
         super().__init__()
         self.root: Element | None = None
         self._stack: list[Element] = []
         self._locator: Any = None
+        self._plain = False  # a root `definitions` in no namespace: its elements are BPMN's
 
     def setDocumentLocator(self, locator: Any) -> None:
         self._locator = locator
 
     def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:
         line, column = self._locator.getLineNumber(), self._locator.getColumnNumber() + 1
-        element = Element(name[0] or "", name[1], {(ns or "", local): value for (ns, local), value in attrs.items()},
-                          (line, column))
+        if self.root is None and not name[0] and name[1] == "definitions":
+            self._plain = True
+        namespace = _namespace(name[0] or "", self._plain)
+        element = Element(namespace, name[1],
+                          {("" if ns and _MODEL_NS.match(ns) else ns or "", local): value
+                           for (ns, local), value in attrs.items()}, (line, column))
         if self._stack:
             self._stack[-1].children.append(element)
         else:
@@ -236,6 +255,8 @@ def _process(process: Element, name: str, title: str, pool: Element | None) -> t
     outgoing: dict[str, list[Element]] = {}
     for flow in flows:
         outgoing.setdefault(flow.attr("sourceRef"), []).append(flow)
+    for boundary in (n for n in nodes.values() if n.tag == "boundaryEvent"):  # an exception path: a branch
+        outgoing.setdefault(boundary.attr("attachedToRef"), []).extend(outgoing.get(boundary.attr("id"), []))
     activities = [n for n in process.walk() if n.ns == MODEL_NS and (
         n.tag in TASKS or (n.tag in SUBPROCESSES and not any(c.tag in TASKS | SUBPROCESSES for c in n.model())))]
     ids = {n.attr("id"): activity_id(n.attr("id")) for n in activities}
