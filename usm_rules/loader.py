@@ -204,6 +204,9 @@ class _Builder:
     def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
         self.limits = limits
+        self._longest = limits.scalar_length  # read once: it is tested for every scalar
+        # no scalar shorter than this can hold more digits than the limit (hex: 1.2 digits a character)
+        self._digits_from = limits.integer_digits * 5 // 6
         self.result = LoadedFile()
         self._index = -1
         self._reset(1)
@@ -227,7 +230,7 @@ class _Builder:
         kind = type(event)
         if kind is ScalarEvent and not self._broken:  # most events: tested first
             self._events += 1
-            if len(event.value) > self.limits.scalar_length:
+            if len(event.value) > self._longest:
                 self._over(f"a value of {len(event.value):,} characters is longer than the limit of "
                            f"{self.limits.scalar_length:,} (limits.scalar-length); document skipped", position)
                 return
@@ -284,7 +287,7 @@ class _Builder:
     def _scalar(self, event: ScalarEvent, position: tuple[int, int]) -> Any:
         tag, value = event.tag, event.value
         plain = event.style in (None, "")
-        if plain and value[:1] in _MAY_RESOLVE and integer_digits(value) > self.limits.integer_digits:
+        if plain and len(value) > self._digits_from and integer_digits(value) > self.limits.integer_digits:
             self._over(f"an integer of {integer_digits(value):,} digits is longer than the limit of "
                        f"{self.limits.integer_digits:,} (limits.integer-digits); document skipped", position)
             return value
