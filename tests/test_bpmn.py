@@ -211,3 +211,12 @@ def test_other_namespace_spellings_and_a_boundary_event_branch(tmp_path, namespa
     assert result.processes == ("restore-the-service",)
     [branch] = [f for f in result.active if f.rule == "USM0402"]  # the exception path is a second way on
     assert (branch.line, "Diagnose the cause" in branch.message) == (7, True)  # at the flow that leaves it
+
+
+def test_every_diagram_converts_to_yaml_that_the_schemas_accept(tmp_path):
+    for index, diagram in enumerate(sorted(MIWG.rglob("*.bpmn"))):
+        done = CliRunner().invoke(cli, ["convert", str(diagram), "-o", str(tmp_path / f"{index:02d}")])
+        assert done.exit_code == 0, (diagram, done.output)
+    result = check(str(tmp_path))
+    assert len(result.files) > 63
+    assert not [f for f in result.findings if f.rule in ("USM0001", "USM0006", "USM0010")]
