@@ -230,9 +230,20 @@ def activity_id(text: str) -> str:
 def convert_tree(root: Element, stem: str = "") -> list[tuple[dict, Positions]]:
     """Each BPMN process of the definitions as (usm/v1 Process data, its positions); a process
     without a name of its own or of its pool is named after the file (``stem``) and its id."""
-    pools = {p.attr("processRef"): p for c in root.model("collaboration") for p in c.model("participant")}
+    pools = _pools(root)
+    return [_process(process, name, title, pools.get(process.attr("id")))
+            for process, (name, title) in zip(root.model("process"), _names(root, stem).values(), strict=True)]
+
+
+def _pools(root: Element) -> dict[str, Element]:
+    return {p.attr("processRef"): p for c in root.model("collaboration") for p in c.model("participant")}
+
+
+def _names(root: Element, stem: str) -> dict[str, tuple[str, str]]:
+    """Each process's id: its usm/v1 name (unique in the file) and title, in document order."""
+    pools = _pools(root)
     taken: set[str] = set()
-    converted = []
+    names = {}
     for process in root.model("process"):
         pool = pools.get(process.attr("id"))
         label = ((pool.attr("name") if pool is not None else "") or process.attr("name")
@@ -241,8 +252,30 @@ def convert_tree(root: Element, stem: str = "") -> list[tuple[dict, Positions]]:
         while name in taken:
             name = f"{name[:96]}-{len(taken)}"
         taken.add(name)
-        converted.append(_process(process, name, " ".join(label.split()), pool))
-    return converted
+        names[process.attr("id")] = (name, " ".join(label.split()))
+    return names
+
+
+def forks(root: Element, stem: str = "") -> list[tuple[str, str]]:
+    """The transitions between the file's processes, by usm/v1 name, in document order: a
+    message flow from one pool's process into another's, and a call activity that calls another
+    top-level process. USM declares these as forks in the process model."""
+    names = {pid: name for pid, (name, _) in _names(root, stem).items()}
+    owner = {node.attr("id"): process.attr("id") for process in root.model("process") for node in process.walk()
+             if node.attr("id")}
+    owner.update({pool.attr("id"): pid for pid, pool in _pools(root).items()})
+    found: list[tuple[str, str]] = []
+    pairs = [(owner.get(f.attr("sourceRef")), owner.get(f.attr("targetRef")))
+             for c in root.model("collaboration") for f in c.model("messageFlow")]
+    pairs += [(pid, call.attr("calledElement")) for pid in names for process in root.model("process")
+              if process.attr("id") == pid for call in process.walk()
+              if call.ns == MODEL_NS and call.tag == "callActivity"]
+    for source, target in pairs:
+        if source in names and target in names and source != target:
+            pair = (names[source], names[target])
+            if pair not in found:
+                found.append(pair)
+    return found
 
 
 def _process(process: Element, name: str, title: str, pool: Element | None) -> tuple[dict, Positions]:

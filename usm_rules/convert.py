@@ -5,7 +5,8 @@ and assignees go to a Procedure (a RACI per step: the lane Accountable, an assig
 Responsible), the implementations of service, script, send and business-rule tasks to a
 WorkInstruction. Gateways and conditions stay on the activities, so their findings stay
 visible until someone redesigns the process. A diagram with several processes also gets a
-ProcessModel that lists them. Never prints; the command line writes the files.
+ProcessModel that lists them and declares the forks between them (message flows between their
+pools, calls of one by another). Never prints; the command line writes the files.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .bpmn import load_bpmn, slug
+from .bpmn import Element, forks, load_bpmn, parse, slug
 from .findings import Problem
 
 WHO_KEYS = ("performer", "role")
@@ -36,6 +37,9 @@ def convert(file: str, raw: bytes) -> tuple[list[Converted], list[Problem]]:
     loaded = load_bpmn(file, raw)
     if loaded.problems:
         return [], loaded.problems
+    stem = re.sub(r"\.bpmn(20\.xml)?$", "", Path(file).name, flags=re.IGNORECASE)
+    tree = parse(raw)
+    declared = forks(tree, stem) if isinstance(tree, Element) else []
     processes = [copy.deepcopy(d.data) for d in loaded.documents]
     files = []
     for process in processes:
@@ -43,13 +47,15 @@ def convert(file: str, raw: bytes) -> tuple[list[Converted], list[Problem]]:
         routines = _routines(process)
         files.append(Converted(f"{name}.yaml", (process, *routines)))
     if len(processes) > 1:
-        stem = slug(re.sub(r"\.bpmn(20\.xml)?$", "", Path(file).name, flags=re.IGNORECASE))
+        model_name = slug(stem)
+        spec: dict[str, Any] = {"processes": [p["metadata"]["name"] for p in processes]}
+        if declared:  # message flows and calls between the processes: forks, declared in the model
+            spec["forks"] = [{"from": source, "to": target} for source, target in declared]
         model = {"apiVersion": "usm/v1", "kind": "ProcessModel",
-                 "metadata": {"name": stem, "title": f"Processes of {Path(file).name}"},
-                 "spec": {"processes": [p["metadata"]["name"] for p in processes]}}
+                 "metadata": {"name": model_name, "title": f"Processes of {Path(file).name}"}, "spec": spec}
         for process in processes:
-            process["spec"] = {"model": stem, **process["spec"]}
-        files.insert(0, Converted(f"{stem}-model.yaml", (model,)))
+            process["spec"] = {"model": model_name, **process["spec"]}
+        files.insert(0, Converted(f"{model_name}-model.yaml", (model,)))
     return files, []
 
 
