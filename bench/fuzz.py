@@ -2,8 +2,9 @@
 
     python bench/fuzz.py [--inputs 10000] [--seed 0]
 
-Draws inputs from the strategies the test suite's fuzz test uses (tests/strategies.py: mutated
-samples, YAML torture, documents drawn from the schemas), one to three files per run, checks
+Draws inputs from the strategies the test suite's fuzz tests use (tests/strategies.py: mutated
+samples, YAML torture, documents drawn from the schemas, mangled BPMN exports of real tools),
+one to three files per run, checks
 each run in process with the whole pipeline and every output format, and counts: inputs, runs,
 findings by rule, and the failures that must stay at zero: exceptions (the command line's exit
 3), rule crashes (USM0010), files missing from the result, findings at no real place, and runs
@@ -27,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from strategies import any_input  # noqa: E402
+from strategies import any_input, mutated_bpmn  # noqa: E402
 
 import usm_rules  # noqa: E402
 from usm_rules.api import prepare_catalog  # noqa: E402
@@ -57,17 +58,20 @@ def main() -> int:
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="usm-fuzz-"))
 
+    yaml_or_bpmn = st.one_of(any_input().map(lambda raw: ("yaml", raw)), mutated_bpmn().map(lambda raw: ("bpmn", raw)))
+
     @settings(max_examples=args.inputs, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck), derandomize=False)
-    @given(st.lists(any_input(), min_size=1, max_size=3))
-    def one_run(inputs: list[bytes]) -> None:
+    @given(st.lists(yaml_or_bpmn, min_size=1, max_size=3))
+    def one_run(drawn: list[tuple[str, bytes]]) -> None:
+        inputs = [raw for _, raw in drawn]
         if counts["inputs"] >= args.inputs:
             return
         counts["runs"] += 1
         counts["inputs"] += len(inputs)
         folder = work / f"run-{counts['runs']}"
         folder.mkdir()
-        names = [f"input-{i}.yaml" for i in range(len(inputs))]
+        names = [f"input-{i}.{suffix}" for i, (suffix, _) in enumerate(drawn)]
         for name, raw in zip(names, inputs, strict=True):
             (folder / name).write_bytes(raw)
         try:

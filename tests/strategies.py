@@ -157,3 +157,32 @@ def schema_document(draw: Any) -> bytes:
 
 def any_input() -> st.SearchStrategy[bytes]:
     return st.one_of(mutated_sample(), torture_yaml(), schema_document())
+
+
+# --- BPMN diagrams ---------------------------------------------------------------------------------
+
+BPMN_FILES = sorted((REPO / "tests" / "data" / "bpmn-miwg").rglob("*.bpmn"))
+_BPMN_EDITS = [
+    (rb'sourceRef="[^"]*"', b'sourceRef="nowhere"'), (rb'targetRef="[^"]*"', b'targetRef=""'),
+    (rb'id="[^"]*"', b'id="same"'), (rb'name="[^"]*"', b'name="\xe2\x80\xae&#27;[31m If priority is P1"'),
+    (rb'processRef="[^"]*"', b'processRef="missing"'), (rb'attachedToRef="[^"]*"', b'attachedToRef="x"'),
+    (rb"<([a-zA-Z0-9]+:)?flowNodeRef>", b"<flowNodeRef>ghost"), (rb'calledElement="[^"]*"', b'calledElement="p"'),
+]
+
+
+@st.composite
+def mutated_bpmn(draw: Any) -> bytes:
+    """A real tool's BPMN export with broken references, clashing ids, hostile names or bytes."""
+    import re
+
+    raw = draw(st.sampled_from(BPMN_FILES)).read_bytes()
+    for _ in range(draw(st.integers(0, 3))):
+        pattern, replacement = draw(st.sampled_from(_BPMN_EDITS))
+        matches = list(re.finditer(pattern, raw))
+        if matches:
+            found = matches[draw(st.integers(0, len(matches) - 1))]
+            raw = raw[:found.start()] + replacement + raw[found.end():]
+    if draw(st.integers(0, 4)) == 0:  # bytes too
+        at = draw(st.integers(0, max(0, len(raw) - 1)))
+        raw = raw[:at] + draw(_BYTES) + raw[at + draw(st.integers(0, 6)):]
+    return raw

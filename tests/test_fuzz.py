@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import any_input
+from strategies import any_input, mutated_bpmn
 
 import usm_rules
 from usm_rules.loader import load_bytes
@@ -78,3 +78,23 @@ def test_hostile_inputs_give_positioned_findings_deterministically(tmp_path_fact
     assert not any(f.rule == "USM0010" for f in first.findings), "no rule may crash on any input"
     for format_ in ("json", "text", "sarif"):
         assert _render(first, catalog, format_) == _render(second, catalog, format_)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(mutated_bpmn(), min_size=1, max_size=2))
+def test_mangled_bpmn_exports_give_positioned_findings(tmp_path_factory, diagrams):
+    from usm_rules.api import prepare_catalog
+    from usm_rules.config import Config
+
+    folder = tmp_path_factory.mktemp("bpmn")
+    names = [f"diagram-{i}.bpmn" for i in range(len(diagrams))]
+    for name, raw in zip(names, diagrams, strict=True):
+        (folder / name).write_bytes(raw)
+    catalog = prepare_catalog(Config())
+    result = usm_rules.check_paths([str(folder)], catalog=catalog)
+    assert sorted(Path(f.path).name for f in result.files) == names
+    assert all(f.line >= 1 and f.column >= 1 for f in result.findings)
+    assert not any(f.rule == "USM0010" for f in result.findings)
+    assert _render(result, catalog, "json") == _render(usm_rules.check_paths([str(folder)], catalog=catalog),
+                                                       catalog, "json")
