@@ -1,4 +1,7 @@
-"""Bad input never crashes: arbitrary bytes and mutated documents give findings, not tracebacks."""
+"""Bad input never crashes: arbitrary bytes and mutated documents give findings, not tracebacks.
+
+Derandomized, so that CI runs the same examples every time; bench/fuzz.py explores at random,
+10,000 inputs and more, before a release."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ spec:
 """
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, derandomize=True, deadline=None)
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_load_without_crashing(raw):
     loaded = load_bytes("fuzz.yaml", raw)
@@ -30,7 +33,7 @@ def test_arbitrary_bytes_load_without_crashing(raw):
         assert problem.rule.startswith("USM00") and problem.line >= 1 and problem.column >= 1
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, len(SEED) - 1), st.binary(max_size=3)), max_size=4))
 def test_mutated_documents_check_without_crashing(tmp_path, edits):
     raw = bytearray(SEED)
@@ -54,7 +57,7 @@ def _render(result, catalog, format_: str) -> str:
     return stream.getvalue()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(any_input(), min_size=1, max_size=3))
 def test_hostile_inputs_give_positioned_findings_deterministically(tmp_path_factory, inputs):
@@ -80,7 +83,7 @@ def test_hostile_inputs_give_positioned_findings_deterministically(tmp_path_fact
         assert _render(first, catalog, format_) == _render(second, catalog, format_)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(mutated_bpmn(), min_size=1, max_size=2))
 def test_mangled_bpmn_exports_give_positioned_findings(tmp_path_factory, diagrams):

@@ -143,3 +143,13 @@ def test_documents_before_a_syntax_error_are_kept():
     loaded = load_text("x.yaml", "a: 1\n---\nb: [\n")
     assert [d.data for d in loaded.documents] == [{"a": 1}]
     assert [p.rule for p in loaded.problems] == ["USM0001"]
+
+
+def test_positions_count_lines_as_editors_do_where_yaml_counts_more_breaks():
+    # NEL, LS and PS break lines for the YAML parser, not for editors (nor for the quotes shown)
+    text = 'a: "x\x85y"\nb: "\u2028"\nc: [\n'
+    loaded = load_text("x.yaml", text)
+    [problem] = loaded.problems
+    assert (problem.line, problem.column) == (4, 1)  # after the third "\n", not the fifth break
+    document = load_text("x.yaml", 'a: "x\x85y"\nb: 2\n').documents[0]
+    assert document.positions.value(("b",)) == (2, 4)

@@ -9,6 +9,7 @@ overflow a stack. Dates stay strings; scalars follow the YAML 1.2 core schema.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,13 +102,15 @@ def load_bytes(file: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Loaded
 
 def load_text(file: str, text: str, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
     builder = _Builder(file, limits)
+    if _YAML_ONLY_BREAKS.search(text):  # rare: the parser's lines are not the editor's
+        builder.relocate = _Lines(text).position
     try:
         for event in _events(text):
             builder.feed(event)
     except _StopFile:
         pass
     except MarkedYAMLError as error:
-        builder.fail(_syntax_problem(error))
+        builder.fail(_syntax_problem(error, builder.relocate))
     except ReaderError as error:
         line, column = _offset_to_position(text, error.position)
         builder.fail(Problem(YAML_SYNTAX, f"invalid character: {error.reason}", line, column))
@@ -128,9 +131,29 @@ def _events(text: str) -> Iterator[Any]:
         yield parser.get_event()
 
 
-def _syntax_problem(error: MarkedYAMLError) -> Problem:
+# characters the YAML parser takes for line breaks and editors do not (NEL, LS, PS): where a
+# text holds one, positions are counted from the character offset instead
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class _Lines:
+    """1-based line and column of a character offset, with lines as editors count them."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [found.end() for found in _BREAK.finditer(text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
+def _syntax_problem(error: MarkedYAMLError, relocate: Any = None) -> Problem:
     mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if mark is not None and relocate is not None and getattr(mark, "index", None) is not None:
+        line, column = relocate(mark.index)
+    else:
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = error.problem or "invalid YAML"
     context = f" ({error.context})" if error.context else ""
     return Problem(YAML_SYNTAX, f"YAML syntax error: {problem}{context}", line, column)
@@ -204,6 +227,7 @@ class _Builder:
     def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
         self.limits = limits
+        self.relocate: Any = None  # offset -> position, where the parser's line breaks are not the editor's
         self._longest = limits.scalar_length  # read once: it is tested for every scalar
         # no scalar shorter than this can hold more digits than the limit (hex: 1.2 digits a character)
         self._digits_from = limits.integer_digits * 5 // 6
@@ -226,7 +250,7 @@ class _Builder:
 
     def feed(self, event: Any) -> None:
         mark = event.start_mark
-        position = (mark.line + 1, mark.column + 1)
+        position = (mark.line + 1, mark.column + 1) if self.relocate is None else self.relocate(mark.index)
         kind = type(event)
         if kind is ScalarEvent and not self._broken:  # most events: tested first
             self._events += 1
@@ -235,7 +259,8 @@ class _Builder:
                            f"{self.limits.scalar_length:,} (limits.scalar-length); document skipped", position)
                 return
             if event.style not in (None, ""):
-                end = (event.end_mark.line + 1, event.end_mark.column + 1)
+                end = ((event.end_mark.line + 1, event.end_mark.column + 1) if self.relocate is None
+                       else self.relocate(event.end_mark.index))
                 self.result.strings.append((position, end))
             self._attach(self._scalar(event, position), position, 1, event.anchor)
         elif kind is DocumentStartEvent:
