@@ -162,7 +162,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, derandomize=True, deadline=None)
 @given(st.sampled_from(sorted(KIND_SCHEMAS)), st.lists(st.tuples(st.integers(0, 40), _VALUES), max_size=3))
 def test_the_validators_agree_on_mutated_documents(kind, edits):
     import copy
