@@ -18,9 +18,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .ceiling import LEVELS, TOP
 from .model import Finding, Result, Severity
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
 
 MAJOR = "major"
 MINOR = "minor"
@@ -36,6 +40,19 @@ def grade(finding: Finding, incomplete: bool = False) -> str:
     if (finding.ceiling is not None and finding.ceiling < TOP) or incomplete:
         return MAJOR
     return MINOR
+
+
+def graded(finding: Finding, catalog: Catalog) -> str:
+    """The finding's grade under the catalogue in force (whose rules say which findings leave
+    the result undetermined)."""
+    rule = catalog.rules.get(finding.rule)
+    return grade(finding, incomplete=bool(rule is not None and rule.incomplete))
+
+
+def roadmap_for(result: Result, catalog: Catalog) -> tuple[Step, ...]:
+    """The roadmap of a result, with the catalogue's remediation texts."""
+    return roadmap(result, {rule.id: rule.remediation for rule in catalog},
+                   frozenset(rule.id for rule in catalog if rule.incomplete))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..ceiling import LEVELS
-from ..grading import GRADES, MAJOR, MINOR, OBSERVATION, roadmap
+from ..grading import GRADES, MAJOR, MINOR, OBSERVATION, graded, roadmap_for
 from ..model import Finding, Result, Severity
 from ..requirements import REQUIREMENTS
 from ..spreadsheet import table
@@ -25,7 +25,7 @@ from ..verdict import accepted, likely, plural
 from ..version import __version__
 from .capability import concerns, matrix, overall, processes
 from .data import AuditFrame, InputFile, MappingRow, Provenance, Ref, ReportData, Verdict
-from .evidence import Quotes, evidence, graded, number_findings, suppressed
+from .evidence import Quotes, evidence, number_findings, suppressed
 from .provenance import ReportError, generated_at, rule_hash, rule_packs
 from .reclassify import KEYWORDS, TRIGGERS, declared_processes, reclassify
 from .render import FORMATS, render
@@ -72,8 +72,7 @@ def build_report(result: Result, catalog: Catalog, *, tool: str = "usm-rules", v
         mapping=tuple(MappingRow(r.id, r.name, r.requirement, r.severity.value, r.ceiling)
                       for r in sorted(catalog, key=lambda r: r.id)),
         frame=_frame(result, catalog, provenance, audit or Audit()),
-        roadmap=roadmap(result, {rule.id: rule.remediation for rule in catalog},
-                        frozenset(rule.id for rule in catalog if rule.incomplete)),
+        roadmap=roadmap_for(result, catalog),
         csv=_csv(result, catalog),
         history=history,
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from itertools import groupby
 
 from ..catalog import Catalog
-from ..grading import GRADES, grade
+from ..grading import GRADES, graded
 from ..inputs import Input
 from ..model import Finding, Result
 from ..requirements import REQUIREMENTS
@@ -60,11 +60,6 @@ def _rule(catalog: Catalog, found: list[Finding], refs: dict[Finding, Ref], inpu
         rationale=rule.rationale if rule else "", remediation=rule.remediation if rule else "",
         findings=tuple(_evidence(f, refs[f], inputs, GRADES[graded(f, catalog)]) for f in found),
     )
-
-
-def graded(finding: Finding, catalog: Catalog) -> str:
-    rule = catalog.rules.get(finding.rule)
-    return grade(finding, incomplete=bool(rule is not None and rule.incomplete))
 
 
 def _evidence(finding: Finding, ref: Ref, inputs: Quotes, grade_name: str) -> Evidence:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TextIO
 
 from ..catalog import Catalog, Rule
-from ..grading import Step, grade, roadmap
 from ..model import FileOutcome, Finding, Result
 from ..resources import shipped
 
@@ -49,18 +48,6 @@ class Reporter:
 
     def finish(self, result: Result) -> None:
         """Called once after every file."""
-
-
-def grade_of(finding: Finding, catalog: Catalog) -> str:
-    """The finding's audit grade (see :mod:`usm_rules.grading`)."""
-    rule = catalog.rules.get(finding.rule)
-    return grade(finding, incomplete=bool(rule is not None and rule.incomplete))
-
-
-def roadmap_of(result: Result, catalog: Catalog) -> tuple[Step, ...]:
-    """What it takes to reach each next level (see :mod:`usm_rules.grading`)."""
-    return roadmap(result, {rule.id: rule.remediation for rule in catalog},
-                   frozenset(rule.id for rule in catalog if rule.incomplete))
 
 
 def help_uri(rule: Rule) -> str:

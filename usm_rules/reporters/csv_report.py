@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ..grading import graded
 from ..model import Result
 from ..spreadsheet import table
-from .base import Reporter, grade_of
+from .base import Reporter
 
 
 class CsvReporter(Reporter):
@@ -12,4 +13,4 @@ class CsvReporter(Reporter):
     description = "one row per finding with its grade and whether it was accepted (spreadsheets)"
 
     def finish(self, result: Result) -> None:
-        self.stream.write(table(result.findings, lambda f: grade_of(f, self.context.catalog)))
+        self.stream.write(table(result.findings, lambda f: graded(f, self.context.catalog)))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from ..ceiling import LEVELS
+from ..grading import graded, roadmap_for
 from ..model import Limiter, Result, Severity
 from ..requirements import REQUIREMENTS, status
-from .base import Reporter, grade_of, roadmap_of
+from .base import Reporter
 
 
 class JsonReporter(Reporter):
@@ -32,12 +33,12 @@ class JsonReporter(Reporter):
                 "complete": result.complete,
             },
             "maturity": maturity_block(result),
-            "findings": [{**f.to_dict(), "grade": grade_of(f, self.context.catalog)} for f in result.findings],
+            "findings": [{**f.to_dict(), "grade": graded(f, self.context.catalog)} for f in result.findings],
             "requirements": requirement_rows(result),
             "files": [{"path": f.path, "status": f.status, "documents": f.documents} for f in result.files],
             "languages": [document.to_dict() for document in result.languages],
             "baseline": {"fixed": list(result.fixed)},
-            "roadmap": [step.to_dict() for step in roadmap_of(result, self.context.catalog)],
+            "roadmap": [step.to_dict() for step in roadmap_for(result, self.context.catalog)],
         }
 
 
