@@ -252,12 +252,17 @@ def read_bounded(path: Path | str, limit: int) -> bytes:
     """A regular file's bytes, at most ``limit`` of them (:class:`TooBig` beyond). The file is
     opened without blocking and checked once open, so a FIFO or device put in its place since
     it was found is never read (:class:`NotRegular`)."""
+    data = read_start(path, limit + 1)
+    if len(data) > limit:
+        raise TooBig(f"bigger than {size_text(limit)}")
+    return data
+
+
+def read_start(path: Path | str, size: int) -> bytes:
+    """The first ``size`` bytes of a regular file, opened as :func:`read_bounded` opens it."""
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(handle, "rb") as stream:
         mode = os.fstat(handle).st_mode
         if not stat.S_ISREG(mode):
             raise NotRegular(f"not a regular file ({_kind(mode)})")
-        data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise TooBig(f"bigger than {size_text(limit)}")
-    return data
+        return stream.read(size)

@@ -14,7 +14,6 @@ What an editor gets, as a process owner types:
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,6 @@ from .version import __version__
 DEBOUNCE = 0.3  # seconds of quiet typing before a changed document is checked
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
             "info": types.DiagnosticSeverity.Information}
-_TOKEN = re.compile(r"[^\s:,\[\]{}#]+")
 
 
 @dataclass
@@ -176,13 +174,13 @@ def _utf16(text: str) -> int:
 
 
 def _diagnostic(finding: Any, lines: list[str], catalog: Any) -> _Shown:
+    from .markup import token_length
     from .reporters.base import help_uri
 
     line = max(0, finding.line - 1)
     source = lines[line].rstrip("\r\n") if line < len(lines) else ""
     column = max(0, min(finding.column - 1, len(source)))
-    token = _TOKEN.match(source, column)
-    end = column + (len(token.group(0)) if token else 0)
+    end = column + token_length(source, column)
     span = types.Range(start=types.Position(line=line, character=_utf16(source[:column])),
                        end=types.Position(line=line, character=_utf16(source[:end])))
     rule = catalog.rules.get(finding.rule)

@@ -38,6 +38,16 @@ def visible(text: str, keep: str = "") -> str:
     return _CONTROL.sub(shown, text)
 
 
+_TOKEN = re.compile(r"[^\s:,\[\]{}#]+")
+
+
+def token_length(line: str, index: int) -> int:
+    """The length of the word or key that starts at 0-based ``index`` of a source line (0 for
+    none): what a caret underlines, and an editor's diagnostic spans."""
+    found = _TOKEN.match(line, index)
+    return len(found.group(0)) if found else 0
+
+
 def line_start(path: str) -> str:
     """A path shown at the start of a line: never read as a CI command (``::error ...``)."""
     return f"./{path}" if path.startswith("::") else path

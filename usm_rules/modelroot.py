@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 
-from .discovery import YAML_SUFFIXES
+from .discovery import YAML_SUFFIXES, read_start
 
 _PROCESS_MODEL = re.compile(rb"^kind:[ \t]*[\"']?ProcessModel[\"']?[ \t]*(#.*)?$", re.MULTILINE)
 _PEEK = 1_000_000  # bytes of a file looked at for a ProcessModel
@@ -61,11 +60,6 @@ def _holds_model(folder: Path) -> bool:
 def _peek(path: Path) -> bytes:
     """The start of a regular file (nothing for anything else: a FIFO must not block this)."""
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+        return read_start(path, _PEEK)
+    except OSError:  # NotRegular included
         return b""
-    with os.fdopen(handle, "rb") as stream:
-        try:
-            return stream.read(_PEEK) if stat.S_ISREG(os.fstat(handle).st_mode) else b""
-        except OSError:
-            return b""

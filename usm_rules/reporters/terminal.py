@@ -8,12 +8,11 @@ Every value from the input is shown with its control characters written out.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
 from ..catalog import Catalog
-from ..markup import line_start, visible
+from ..markup import line_start, token_length, visible
 from ..model import Finding, Result, Severity
 from ..requirements import REQUIREMENTS
 from ..verdict import plural
@@ -27,7 +26,6 @@ YELLOW = "\x1b[33m"
 BLUE = "\x1b[34m"
 CYAN = "\x1b[36m"
 SEVERITY = {Severity.ERROR: RED + BOLD, Severity.WARNING: YELLOW + BOLD, Severity.INFO: BLUE + BOLD}
-_TOKEN = re.compile(r"[^\s:,\[\]{}#]+")
 
 
 def paint(text: str, style: str) -> str:
@@ -52,8 +50,7 @@ def finding_block(f: Finding, lines: tuple[str, ...], catalog: Catalog) -> str:
         width = len(str(f.line))
         gutter = paint(" " * width + " |", BLUE)
         column = max(1, min(f.column, len(source) + 1))
-        token = _TOKEN.match(source, column - 1)
-        carets = "^" * max(1, len(token.group(0)) if token else 1)
+        carets = "^" * max(1, token_length(source, column - 1))
         out += [gutter, f"{paint(str(f.line), BLUE)} {paint('|', BLUE)} {source}",
                 f"{gutter} {' ' * (column - 1)}{paint(carets, SEVERITY[f.severity])}"]
     if uri:
