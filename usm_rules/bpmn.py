@@ -199,17 +199,26 @@ def decode_text(raw: bytes) -> str:
 def load_bpmn(file: str, raw: bytes) -> LoadedFile:
     """A BPMN file as usm/v1 documents (one Process per BPMN process), or its problem."""
     text = decode_text(raw)
-    root = parse(raw)
+    root = read_tree(raw)
     if isinstance(root, Problem):
         return LoadedFile(problems=[root], text=text)
-    if root.ns != MODEL_NS or root.tag != "definitions":
-        return LoadedFile(problems=[Problem(BPMN_SYNTAX, "not a BPMN 2.0 file: the root element is "
-                                                         f"'{root.tag}', not bpmn:definitions", *root.position)],
-                          text=text)
-    stem = re.sub(r"\.bpmn(20\.xml)?$", "", file.replace("\\", "/").rsplit("/", 1)[-1], flags=re.IGNORECASE)
     documents = [Document(file, index, data, positions, positions.value(())[0])
-                 for index, (data, positions) in enumerate(convert_tree(root, stem))]
+                 for index, (data, positions) in enumerate(convert_tree(root, file_stem(file)))]
     return LoadedFile(documents=documents, text=text)
+
+
+def read_tree(raw: bytes) -> Element | Problem:
+    """A BPMN 2.0 file's ``definitions`` element, or the problem that stops it being read."""
+    root = parse(raw)
+    if isinstance(root, Element) and (root.ns != MODEL_NS or root.tag != "definitions"):
+        return Problem(BPMN_SYNTAX, f"not a BPMN 2.0 file: the root element is '{root.tag}', not bpmn:definitions",
+                       *root.position)
+    return root
+
+
+def file_stem(file: str) -> str:
+    """A diagram's file name without its folder and its BPMN suffix: what names unnamed things."""
+    return re.sub(r"\.bpmn(20\.xml)?$", "", file.replace("\\", "/").rsplit("/", 1)[-1], flags=re.IGNORECASE)
 
 
 # --- the mapping ---------------------------------------------------------------------------------
@@ -427,7 +436,7 @@ def _following(start: str, outgoing: dict[str, list[Element]], nodes: dict[str, 
     queue = list(outgoing.get(start, []))
     while queue:
         flow = queue.pop(0)
-        if condition is None and (flow.model("conditionExpression") or _is_conditional(flow, nodes)):
+        if condition is None and flow.model("conditionExpression"):
             condition = flow
         target = flow.attr("targetRef")
         if target in seen:
@@ -444,11 +453,6 @@ def _following(start: str, outgoing: dict[str, list[Element]], nodes: dict[str, 
             gateway = node
         queue.extend(outgoing.get(target, []))
     return found, gateway, condition
-
-
-def _is_conditional(flow: Element, nodes: dict[str, Element]) -> bool:
-    source = nodes.get(flow.attr("sourceRef"))
-    return source is not None and source.tag in TASKS and bool(flow.model("conditionExpression"))
 
 
 def _condition_text(flow: Element) -> str:

@@ -260,6 +260,7 @@ def convert(files: tuple[str, ...], folder: str) -> None:
     (a Procedure and a WorkInstruction hold them), gateways kept, a ProcessModel for several."""
     from .convert import convert as convert_file
     from .discovery import read_bounded
+    from .limits import Limits
     from .output import OutputError, write_text
     from .yamlwriter import dump
 
@@ -267,7 +268,7 @@ def convert(files: tuple[str, ...], folder: str) -> None:
     written = 0
     for file in files:
         try:
-            raw = read_bounded(file, 32 * 1_048_576)
+            raw = read_bounded(file, Limits().file_size)
         except OSError as error:
             raise UsageProblem(f"{file}: cannot read: {error.strerror or error}") from None
         outputs, problems = convert_file(file, raw)

@@ -11,13 +11,11 @@ pools, calls of one by another). Never prints; the command line writes the files
 
 from __future__ import annotations
 
-import copy
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .bpmn import Element, forks, load_bpmn, parse, slug
+from .bpmn import convert_tree, file_stem, forks, read_tree, slug
 from .findings import Problem
 
 WHO_KEYS = ("performer", "role")
@@ -34,13 +32,12 @@ class Converted:
 
 def convert(file: str, raw: bytes) -> tuple[list[Converted], list[Problem]]:
     """The usm/v1 files for one BPMN file, or the problems that stop it being read."""
-    loaded = load_bpmn(file, raw)
-    if loaded.problems:
-        return [], loaded.problems
-    stem = re.sub(r"\.bpmn(20\.xml)?$", "", Path(file).name, flags=re.IGNORECASE)
-    tree = parse(raw)
-    declared = forks(tree, stem) if isinstance(tree, Element) else []
-    processes = [copy.deepcopy(d.data) for d in loaded.documents]
+    tree = read_tree(raw)  # read once: the processes and the forks between them
+    if isinstance(tree, Problem):
+        return [], [tree]
+    stem = file_stem(file)
+    declared = forks(tree, stem)
+    processes = [data for data, _ in convert_tree(tree, stem)]
     files = []
     for process in processes:
         name = process["metadata"]["name"]

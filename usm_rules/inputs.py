@@ -12,7 +12,6 @@ everywhere.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +28,10 @@ from .findings import (
     Problem,
 )
 from .limits import Limits
-from .loader import DEFAULT_LIMITS, Document, load_bytes
+from .loader import DEFAULT_LIMITS, Document, editor_lines, load_bytes
 from .suppress import Directive, scan
 from .validation import validate_document
 
-_BREAK = re.compile(r"\r\n|\r|\n")
 # problems after which nobody can tell whether the file holds usm documents: never skipped
 UNDECIDABLE = frozenset({YAML_SYNTAX, ENCODING, OVER_LIMIT, ALIAS_BOMB, BPMN_SYNTAX})
 
@@ -67,8 +65,7 @@ class Input:
         """The decoded text's lines, split where editors split them (CR LF, CR, LF; not at the
         other characters ``str.splitlines`` takes for breaks); kept as one string: a tenth of the
         memory of its lines."""
-        lines = _BREAK.split(self.text)
-        return tuple(lines[:-1] if lines and lines[-1] == "" else lines)
+        return tuple(editor_lines(self.text))
 
 
 @dataclass(frozen=True)

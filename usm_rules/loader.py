@@ -137,6 +137,13 @@ _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def editor_lines(text: str) -> list[str]:
+    """A text's lines as editors split them (CR LF, CR, LF), without the break; not at the
+    other characters the YAML parser or ``str.splitlines`` take for breaks."""
+    lines = _BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 class _Lines:
     """1-based line and column of a character offset, with lines as editors count them."""
 
