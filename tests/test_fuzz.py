@@ -57,20 +57,25 @@ def _render(result, catalog, format_: str) -> str:
     return stream.getvalue()
 
 
+def _written(tmp_path_factory, pattern: str, contents: list[bytes]):
+    """A fresh folder holding each input under ``pattern`` numbered; its names; the catalogue."""
+    from usm_rules.api import prepare_catalog
+    from usm_rules.config import Config
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    names = [pattern.format(i) for i in range(len(contents))]
+    for name, raw in zip(names, contents, strict=True):
+        (folder / name).write_bytes(raw)
+    return folder, names, prepare_catalog(Config())
+
+
 @settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(any_input(), min_size=1, max_size=3))
 def test_hostile_inputs_give_positioned_findings_deterministically(tmp_path_factory, inputs):
     """Mutated samples, YAML torture and schema-drawn documents: no exception, every file
     accounted for, every finding at a real place, no rule crashing, the same output twice."""
-    from usm_rules.api import prepare_catalog
-    from usm_rules.config import Config
-
-    folder = tmp_path_factory.mktemp("fuzz")
-    names = [f"input-{i}.yaml" for i in range(len(inputs))]
-    for name, raw in zip(names, inputs, strict=True):
-        (folder / name).write_bytes(raw)
-    catalog = prepare_catalog(Config())
+    folder, names, catalog = _written(tmp_path_factory, "input-{}.yaml", inputs)
     first = usm_rules.check_paths([str(folder)], catalog=catalog)
     second = usm_rules.check_paths([str(folder)], catalog=catalog)
     assert sorted(Path(f.path).name for f in first.files) == names
@@ -87,14 +92,7 @@ def test_hostile_inputs_give_positioned_findings_deterministically(tmp_path_fact
                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(mutated_bpmn(), min_size=1, max_size=2))
 def test_mangled_bpmn_exports_give_positioned_findings(tmp_path_factory, diagrams):
-    from usm_rules.api import prepare_catalog
-    from usm_rules.config import Config
-
-    folder = tmp_path_factory.mktemp("bpmn")
-    names = [f"diagram-{i}.bpmn" for i in range(len(diagrams))]
-    for name, raw in zip(names, diagrams, strict=True):
-        (folder / name).write_bytes(raw)
-    catalog = prepare_catalog(Config())
+    folder, names, catalog = _written(tmp_path_factory, "diagram-{}.bpmn", diagrams)
     result = usm_rules.check_paths([str(folder)], catalog=catalog)
     assert sorted(Path(f.path).name for f in result.files) == names
     assert all(f.line >= 1 and f.column >= 1 for f in result.findings)

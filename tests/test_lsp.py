@@ -48,6 +48,10 @@ class Editor:
             return self.published[uri].diagnostics
         return await asyncio.wait_for(arrived(), timeout=WAIT)
 
+    def open(self, uri: str, text: str) -> None:
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+            uri=uri, language_id="yaml", version=1, text=text)))
+
     async def stop(self) -> None:
         await self.client.shutdown_async(None)
         self.client.exit(None)
@@ -73,8 +77,7 @@ def test_diagnostics_hover_and_a_suppression_through_the_real_server(model):
         editor = Editor()
         await editor.start(model.parent)
         try:
-            editor.client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-                uri=uri, language_id="yaml", version=1, text=text)))
+            editor.open(uri, text)
             assert list(await editor.diagnostics(uri, 1)) == []  # the reference model, read in its model: clean
             editor.client.text_document_did_change(types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
@@ -113,8 +116,7 @@ def test_the_workspace_configuration_applies_and_a_broken_one_is_shown(model):
         editor = Editor()
         await editor.start(model.parent)
         try:
-            editor.client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-                uri=uri, language_id="yaml", version=1, text=text)))
+            editor.open(uri, text)
             assert "USM0106" not in {d.code for d in await editor.diagnostics(uri, 1)}
             (model / ".usm-rules.yaml").write_text("ignore: [no-such-rule]\n", encoding="utf-8")
             editor.client.text_document_did_save(types.DidSaveTextDocumentParams(

@@ -234,17 +234,18 @@ def test_the_files_hook_checks_each_staged_file_in_its_model(pre_commit_exe, too
     recover.write_text(recover.read_text(encoding="utf-8").replace(
         "Restoring the agreed service after a failure.", "Restoring the agreed service after any failure."),
         encoding="utf-8")
-    git("add", "processes/recover.yaml", cwd=process_repo, env=tool_env)
-    rc, output = pre_commit(pre_commit_exe, "try-repo", str(hook_repo[0]), FILES_HOOK, cwd=process_repo,
-                            env=tool_env)
+
+    def staged_and_tried(path: str) -> tuple[int, str]:
+        git("add", path, cwd=process_repo, env=tool_env)
+        return pre_commit(pre_commit_exe, "try-repo", str(hook_repo[0]), FILES_HOOK, cwd=process_repo, env=tool_env)
+
+    rc, output = staged_and_tried("processes/recover.yaml")
     assert rc == 0, output  # no "in no process model": the model was read as context
     operate = process_repo / "processes" / "operate.yaml"
     operate.write_text(operate.read_text(encoding="utf-8").replace(
         "      name: Verify entitlement\n", "      name: Verify entitlement\n      performer: Service desk\n"),
         encoding="utf-8")
-    git("add", "processes/operate.yaml", cwd=process_repo, env=tool_env)
-    rc, output = pre_commit(pre_commit_exe, "try-repo", str(hook_repo[0]), FILES_HOOK, cwd=process_repo,
-                            env=tool_env)
+    rc, output = staged_and_tried("processes/operate.yaml")
     assert rc == 1, output
     assert re.search(r"^processes/operate\.yaml:\d+:7: error USM0101 who-how-key ", output, re.MULTILINE), output
     assert "processes/recover.yaml:" not in output
