@@ -60,7 +60,7 @@ def test_the_report_states_the_audit_frame_grades_and_the_roadmap_in_the_browser
     assert "To reach level 5 (business-driven)" in roadmap and "USM0701" in roadmap and "How to fix" in roadmap
     assert text.index('id="audit"') < text.index('id="verdict"') < text.index('id="roadmap"')
     assert "major nonconformity" in text[text.index('id="findings"'):]  # each finding carries its grade
-    assert "Sign-off" in text and "Auditee&rsquo;s representative" in text or "Auditee’s representative" in text
+    assert ("Sign-off" in text and "Auditee&rsquo;s representative" in text) or "Auditee’s representative" in text
 
 
 def test_the_report_id_is_the_same_for_the_same_audit_and_changes_with_the_input(tmp_path, monkeypatch):

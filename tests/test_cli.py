@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, SAMPLES
 
-from usm_rules import cli as cli_module
 from usm_rules.cli import cli
 
 CLEAN = """\
@@ -255,7 +254,7 @@ def test_nothing_to_check_is_a_usage_error(folder, files, paths, says):
     folder(**files)
     for command in (["check", "--min-maturity", "5"], ["baseline", "create", "-o", "b.json"], ["report", "-o", "r.html"]):
         result = run(*command, *paths)
-        assert result.exit_code == 2 and result.stderr.startswith(f"usm-rules: error: ") and says in result.stderr
+        assert result.exit_code == 2 and result.stderr.startswith("usm-rules: error: ") and says in result.stderr
         assert "Maturity ceiling" not in result.output
 
 

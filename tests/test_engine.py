@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from conftest import check, located
 
 import usm_rules
-from usm_rules.catalog import Catalog, load_catalog
+from usm_rules.catalog import load_catalog
 from usm_rules.conditions import ConditionError, compile_condition
 from usm_rules.engine import FactBatches, run_rule
+from usm_rules.model.rules import Catalog
 
 TWO_PROCESSES = """\
 apiVersion: usm/v1

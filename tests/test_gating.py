@@ -331,7 +331,7 @@ def test_each_process_ceiling_comes_from_its_own_findings_whatever_the_names():
     # the per-process ceilings are found in one pass; they must equal Finding.is_about's answer,
     # names with a '/' and names that prefix one another included
     from usm_rules.ceiling import maturity
-    from usm_rules.model import Finding, Severity
+    from usm_rules.model.findings import Finding, Severity
 
     processes = ["recover", "recover-it", "a/b", "a"]
     subjects = ["Process/recover", "Process/recover/activities/x", "Process/recover-it", "Process/a/b/activities/y",

@@ -40,7 +40,7 @@ def test_wheel_ships_rules_and_schemas_inside_the_package(wheel):
 
 
 def test_the_installed_package_finds_its_shipped_data():
-    from usm_rules.resources import shipped
+    from usm_rules.model.shipped import shipped
 
     assert (shipped("rules") / "USM0101.yaml").is_file()
     assert (shipped("schemas") / "usm-v1.schema.json").is_file()
@@ -55,7 +55,7 @@ def lint_imports(folder: Path) -> subprocess.CompletedProcess:
 
 
 CONTRACTS = {  # contract name -> (module, a probe import that must break it and only it)
-    "Layers: every module in its place, imports only downwards": ("model.py", "import usm_rules.cli"),
+    "Layers: every module in its place, imports only downwards": ("model/findings.py", "import usm_rules.cli"),
     "Only the loader (and the YAML writer of convert) imports ruamel.yaml": ("engine.py", "import ruamel.yaml"),
     "Only the engine imports durable-rules": ("suppress.py", "import durable.engine"),
     "Only validation imports jsonschema": ("reporters/json_report.py", "import jsonschema"),

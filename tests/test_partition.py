@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from usm_rules.catalog import load_catalog
+from usm_rules.catalog import engine_rules, load_catalog
 from usm_rules.conditions import ConditionError, compile_condition
 from usm_rules.engine import FactBatches, plan, run_rule, run_task
 from usm_rules.partition import key_attributes, parts
@@ -22,14 +22,14 @@ from usm_rules.vocabulary import ENGINE_ATTRIBUTES, FACT_ATTRIBUTES
 # key's kinds and the conservative literal filter are put to the test on values of any type
 VALUES = st.sampled_from(["", "a", "b", "en", 0, 1, 2, 1.0, True, False])
 FEW = st.sampled_from(["", "a", 1, 1.0, True])  # for generated rules, whose tests rarely meet otherwise
-SHIPPED = [rule for rule in load_catalog([]).engine_rules() if len(rule.compiled.patterns) > 0]
+SHIPPED = [rule for rule in engine_rules(load_catalog([])) if len(rule.compiled.patterns) > 0]
 
 
 def _facts(types, values=VALUES):
     """Facts of the given types, every attribute set (as the fact builder sets them)."""
     def fact(kind):
         names = sorted(FACT_ATTRIBUTES[kind] - set(ENGINE_ATTRIBUTES) - {"type", "fid"})
-        return st.fixed_dictionaries({name: values for name in names}).map(lambda attrs: {"type": kind, **attrs})
+        return st.fixed_dictionaries(dict.fromkeys(names, values)).map(lambda attrs: {"type": kind, **attrs})
 
     return st.lists(st.sampled_from(sorted(types)).flatmap(fact), max_size=14).map(
         lambda found: [{**attrs, "fid": i} for i, attrs in enumerate(found, 1)])

@@ -19,10 +19,9 @@ import usm_rules
 from usm_rules.api import prepare_catalog
 from usm_rules.cli import cli
 from usm_rules.config import Config
+from usm_rules.model.shipped import shipped
 from usm_rules.report import build_report, render
-from usm_rules.report.reclassify import Declared
-from usm_rules.report.reclassify import belongs_to
-from usm_rules.resources import shipped
+from usm_rules.report.reclassify import Declared, belongs_to
 
 CHROMIUM = Path("/usr/bin/chromium")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z

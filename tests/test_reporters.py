@@ -21,14 +21,15 @@ import pytest
 
 import usm_rules
 from usm_rules.ceiling import maturity
-from usm_rules.model import FileOutcome, Finding, Severity, Suppression
+from usm_rules.model.findings import Finding, Severity, Suppression
+from usm_rules.model.results import FileOutcome
+from usm_rules.model.shipped import shipped
 from usm_rules.reporters import REPORTERS, Context, report
 from usm_rules.reporters.github import escape_data, escape_property
 from usm_rules.reporters.json_report import requirement_rows
 from usm_rules.reporters.markdown import escape
 from usm_rules.reporters.sarif import artifact_location
 from usm_rules.reporters.text import finding_line
-from usm_rules.resources import shipped
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLES, check
 
 import usm_rules
-from usm_rules.model import Severity
+from usm_rules.model.findings import Severity
 
 
 def test_itil_catalogue_declared_as_processes(monkeypatch):

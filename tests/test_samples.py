@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLES
 
 import usm_rules
-from usm_rules.model import Severity
+from usm_rules.model.findings import Severity
 
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 README_EXPECT = re.compile(r"`([\w./-]+\.ya?ml)`.*?\b(USM\d{4})\b.*?line (\d+)")

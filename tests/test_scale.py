@@ -108,7 +108,7 @@ def test_the_hub_runs_each_task_in_a_child_and_survives_a_crash():
 
 
 class _Store(dict):
-    def get(self, key):  # noqa: D102 - the Store protocol
+    def get(self, key):
         return super().get(key)
 
     def put(self, key, value):

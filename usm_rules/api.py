@@ -20,17 +20,20 @@ from pathlib import Path
 from .baseline import Baseline, apply_baseline
 from .bpmn import is_bpmn
 from .cache import FileCache
-from .catalog import Catalog, EngineRule, load_catalog, rule_files
+from .catalog import EngineRule, engine_rules, load_catalog, rule_files
 from .ceiling import maturity
 from .config import Config, ConfigError
 from .discovery import STDIN, Source, discover, display_path
 from .engine import Crash, run_rules
 from .facts import Fact
 from .filework import FileWork, Settings, Unread, numbered, read_all
-from .findings import BPMN_WITHOUT_MODEL, LANGUAGE_NOT_READ, Findings, deduplicate
-from .inputs import Input
+from .findings import Findings, deduplicate
 from .lexicon import supported
-from .model import FileOutcome, Finding, Result
+from .model.findings import Finding
+from .model.inputs import Input
+from .model.problems import BPMN_WITHOUT_MODEL, LANGUAGE_NOT_READ
+from .model.results import FileOutcome, Result
+from .model.rules import Catalog
 from .modelroot import model_roots
 from .selection import Selection
 from .suppress import apply_directives, apply_waivers
@@ -160,7 +163,7 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
     facts = numbered(works)
     findings = [make.problem(item.path, problem) for item in inputs for problem in item.problems]
     findings += [_not_read(unread, make) for item in works for unread in item.unread]
-    selected = [r for r in catalog.engine_rules() if selection.keeps(r.id)]
+    selected = [r for r in engine_rules(catalog) if selection.keeps(r.id)]
     memo = _Memo(cache, gathered.key, selected) if cache is not None and gathered.key else None
     store = FileCache(cache, f"engine|{_engine_version()}", kind="parts") if cache is not None else None
     findings += _run_rules(selected, facts, make, jobs, hub, memo, store)

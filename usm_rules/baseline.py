@@ -13,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .discovery import read_bounded
-from .limits import Limits
-from .model import Finding, Result, Suppression
+from .model.findings import Finding, Suppression
+from .model.limits import Limits
+from .model.results import Result
 
 VERSION = 1
 

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .resources import shipped
+from .model.shipped import shipped
 from .version import __version__
 
 _PACKAGE = Path(__file__).resolve().parent

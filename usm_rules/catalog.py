@@ -6,52 +6,20 @@ CLI turns it into one line and exit 2.
 
 from __future__ import annotations
 
-import dataclasses
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .conditions import Compiled, ConditionError, compile_condition
-from .datafile import DataFileError, load_data_file
-from .findings import BUILTIN, PLACEHOLDER
-from .model import Severity
-from .resources import shipped
+from .datafile import load_data_file
+from .findings import PLACEHOLDER
+from .model.errors import CatalogError
+from .model.findings import Severity
+from .model.problems import BUILTIN
+from .model.rules import Catalog, Rule
+from .model.shipped import shipped
 from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
-
-_REQUIREMENT = re.compile(r"^(?:R|REQ)?(\d{1,2})$", re.IGNORECASE)
-
-
-class CatalogError(DataFileError):
-    """A rule pack that cannot be used."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Rule:
-    """A rule's metadata. A built-in rule is this alone: Python makes its findings
-    (:mod:`usm_rules.findings`); an engine rule is an :class:`EngineRule`."""
-
-    id: str
-    name: str
-    requirement: int
-    severity: Severity
-    confidence: str
-    ceiling: int | None
-    summary: str
-    message: str
-    rationale: str
-    remediation: str
-    reference: str
-    source: str
-    raw: bytes = field(default=b"", repr=False, compare=False)  # the rule file as read (the rule-pack hash)
-    incomplete: bool = False  # a finding means an input was not understood: the result is incomplete
-    aliases: tuple[str, ...] = ()
-    examples: dict = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def builtin(self) -> bool:
-        return True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,67 +36,9 @@ class EngineRule(Rule):
         return False
 
 
-class Catalog:
-    """All rules of a run, by id; names and aliases find them too."""
-
-    def __init__(self, rules: Iterable[Rule]) -> None:
-        self.rules: dict[str, Rule] = {}
-        self._names: dict[str, str] = {}
-        for rule in sorted(rules, key=lambda r: r.id):
-            for handle in (rule.id, rule.name, *rule.aliases):
-                if handle in self._names:
-                    other = self.rules[self._names[handle]]
-                    raise CatalogError(rule.source, "id", f"'{handle}' is already used by {other.source}")
-                self._names[handle] = rule.id
-            self.rules[rule.id] = rule
-
-    def find(self, handle: str) -> Rule | None:
-        rule_id = self._names.get(handle) or self._names.get(handle.upper())
-        return self.rules.get(rule_id) if rule_id else None
-
-    def expand(self, handle: str) -> set[str] | None:
-        """The rule ids a handle names: an id, a name, an alias or a requirement (R0-R10)."""
-        rule = self.find(handle.strip())
-        if rule is not None:
-            return {rule.id}
-        number = _REQUIREMENT.match(handle.strip())
-        if number and 0 <= int(number.group(1)) <= 10:
-            return {r.id for r in self if r.requirement == int(number.group(1))}
-        return None
-
-    def handles(self) -> list[str]:
-        """Every id, name and alias that selects a rule."""
-        return list(self._names)
-
-    def is_requirement(self, handle: str) -> bool:
-        """Whether a handle names a whole requirement (R1), not a rule."""
-        return self.find(handle.strip()) is None and _REQUIREMENT.match(handle.strip()) is not None
-
-    def overridden(self, severity: dict[str, str], ceilings: dict[str, int]) -> Catalog:
-        """The catalogue with severities and ceilings replaced; raises KeyError on unknown handles."""
-        rules = dict(self.rules)
-        for handle, level in severity.items():
-            for rule_id in self._expand_or_raise(handle, "severity"):
-                rules[rule_id] = dataclasses.replace(rules[rule_id], severity=Severity(level))
-        for handle, ceiling in ceilings.items():
-            for rule_id in self._expand_or_raise(handle, "ceiling"):
-                rules[rule_id] = dataclasses.replace(rules[rule_id], ceiling=ceiling)
-        return Catalog(rules.values())
-
-    def _expand_or_raise(self, handle: str, field_name: str) -> set[str]:
-        ids = self.expand(handle)
-        if ids is None:
-            raise KeyError(f"{field_name}.{handle}")
-        return ids
-
-    def engine_rules(self) -> list[EngineRule]:
-        return [rule for rule in self if isinstance(rule, EngineRule)]
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(self.rules.values())
-
-    def __getitem__(self, rule_id: str) -> Rule:
-        return self.rules[rule_id]
+def engine_rules(catalog: Catalog) -> list[EngineRule]:
+    """The rules of a catalogue that the engine evaluates (the others are built in)."""
+    return [rule for rule in catalog if isinstance(rule, EngineRule)]
 
 
 def load_catalog(extra_dirs: Iterable[str | Path] = ()) -> Catalog:

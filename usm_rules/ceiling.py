@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .model import Finding, Limiter, Maturity, Severity
+from .model.findings import Finding, Severity
+from .model.results import Limiter, Maturity
 
 LEVELS = {
     1: "technology-driven",

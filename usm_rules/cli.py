@@ -24,7 +24,7 @@ import click
 if TYPE_CHECKING:
     from .api import Request
     from .config import Config
-    from .model import Result
+    from .model.results import Result
 
 from .choices import CHECK_FORMATS, FAIL_ON, REPORT_FORMATS
 from .version import __version__
@@ -111,7 +111,7 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
             from .api import Request
             from .baseline import load_baseline
             from .cache import default_folder
-            from .limits import parse_option
+            from .model.limits import parse_option
 
             paths = paths or (".",)
             with _usage_errors():
@@ -260,7 +260,7 @@ def convert(files: tuple[str, ...], folder: str) -> None:
     (a Procedure and a WorkInstruction hold them), gateways kept, a ProcessModel for several."""
     from .convert import convert as convert_file
     from .discovery import read_bounded
-    from .limits import Limits
+    from .model.limits import Limits
     from .output import OutputError, write_text
     from .yamlwriter import dump
 
@@ -470,10 +470,10 @@ def _usage_errors() -> Iterator[None]:
 def _usage_error_types() -> tuple[type[Exception], ...]:
     """Imported when an error occurs, not for every command."""
     from .baseline import BaselineError
-    from .catalog import CatalogError
     from .config import ConfigError
     from .history import HistoryError
-    from .limits import LimitError
+    from .model.errors import CatalogError
+    from .model.limits import LimitError
     from .report import ReportError
     from .selection import SelectionError
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafile import DataFileError, load_data_file
-from .limits import LimitError, Limits
-from .loader import Document
-from .model import DEFAULT_MAPPING
+from .datafile import load_data_file
+from .model.documents import Document
+from .model.errors import DataFileError
+from .model.limits import LimitError, Limits
+from .model.results import DEFAULT_MAPPING
 
 NAMES = (".usm-rules.yaml", ".usm-rules.yml")
 

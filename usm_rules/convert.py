@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .bpmn import convert_tree, file_stem, forks, read_tree, slug
-from .findings import Problem
+from .model.problems import Problem
 
 WHO_KEYS = ("performer", "role")
 HOW_KEYS = ("tool",)

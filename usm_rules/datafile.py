@@ -10,16 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .discovery import read_bounded
-from .findings import EMPTY
-from .loader import DEFAULT_LIMITS, Document, load_bytes
+from .loader import DEFAULT_LIMITS, load_bytes
+from .model.documents import Document
+from .model.errors import DataFileError
+from .model.problems import EMPTY
 from .validation import validate_data
-
-
-class DataFileError(ValueError):
-    """A data file that cannot be used: ``file: key: problem``."""
-
-    def __init__(self, file: str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: {key}: {problem}")
 
 
 @dataclass(frozen=True)

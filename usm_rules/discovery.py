@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .limits import Limits, size_text
+from .model.limits import Limits, size_text
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import predicates as p
 from .lexicon import activity_keys
-from .loader import Document
+from .model.documents import Document
 from .spelling import nearest
 from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 

@@ -17,12 +17,14 @@ from pathlib import Path
 from .cache import FileCache
 from .discovery import NotRead, Source, read_source
 from .facts import Fact, build_facts
-from .inputs import Input, read_input
+from .inputs import read_input
 from .language import Reading, reading
 from .lexicon import reader, supported
-from .limits import Limits
-from .loader import DEFAULT_LIMITS, Document
-from .model import DocumentLanguage
+from .loader import DEFAULT_LIMITS
+from .model.documents import Document
+from .model.inputs import Input
+from .model.limits import Limits
+from .model.results import DocumentLanguage
 from .predicates import Reader
 
 

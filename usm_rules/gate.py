@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .model import Result, Severity
+from .model.findings import Severity
+from .model.results import Result
 from .verdict import below
 
 

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .ceiling import LEVELS, TOP
-from .model import Finding, Result, Severity
+from .model.findings import Finding, Severity
+from .model.results import Result
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from .model.rules import Catalog
 
 MAJOR = "major"
 MINOR = "minor"

@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .cache import FileCache
-from .model import Result, Severity
+from .model.findings import Severity
+from .model.results import Result
 
 
 class HistoryError(Exception):

@@ -17,7 +17,11 @@ from typing import Any
 
 from .bpmn import is_bpmn, load_bpmn
 from .discovery import NotRead, Source, read_source
-from .findings import (
+from .loader import DEFAULT_LIMITS, load_bytes
+from .model.documents import Document
+from .model.inputs import Declaration, Input
+from .model.limits import Limits
+from .model.problems import (
     ALIAS_BOMB,
     BPMN_SYNTAX,
     ENCODING,
@@ -27,45 +31,11 @@ from .findings import (
     YAML_SYNTAX,
     Problem,
 )
-from .limits import Limits
-from .loader import DEFAULT_LIMITS, Document, editor_lines, load_bytes
-from .suppress import Directive, scan
+from .suppress import scan
 from .validation import validate_document
 
 # problems after which nobody can tell whether the file holds usm documents: never skipped
 UNDECIDABLE = frozenset({YAML_SYNTAX, ENCODING, OVER_LIMIT, ALIAS_BOMB, BPMN_SYNTAX})
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """A document's kind and name as written, with a Process's title and triggers."""
-
-    kind: str
-    name: str
-    title: str
-    trigger: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Input:
-    """One input file as read: the single source of its bytes' hash, text, documents and problems."""
-
-    path: str  # as displayed
-    sha256: str  # of its bytes; "" when it could not be read
-    text: str  # the decoded text, "" when it could not be read or decoded
-    document_count: int  # its YAML documents that are mappings, valid or not
-    problems: tuple[Problem, ...]
-    directives: tuple[Directive, ...]
-    declares: tuple[Declaration, ...]
-    skipped: bool = False  # YAML, but no usm document: another tool's file, read no further
-    missing: bool = False  # a given path that does not exist
-
-    @property
-    def lines(self) -> tuple[str, ...]:
-        """The decoded text's lines, split where editors split them (CR LF, CR, LF; not at the
-        other characters ``str.splitlines`` takes for breaks); kept as one string: a tenth of the
-        memory of its lines."""
-        return tuple(editor_lines(self.text))
 
 
 @dataclass(frozen=True)

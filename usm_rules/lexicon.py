@@ -10,9 +10,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from .datafile import DataFileError, load_data_file
+from .datafile import load_data_file
+from .model.errors import DataFileError
+from .model.shipped import shipped
 from .predicates import Lexicon, Reader
-from .resources import shipped
 
 
 class LexiconError(DataFileError):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -29,7 +28,10 @@ from ruamel.yaml.events import (
 from ruamel.yaml.reader import ReaderError
 
 from .decoding import DecodeFailure, decode
-from .findings import (
+from .model.documents import BREAK, Document, LoadedFile
+from .model.limits import Limits
+from .model.positions import Positions
+from .model.problems import (
     ALIAS_BOMB,
     DUPLICATE_KEY,
     EMPTY,
@@ -40,8 +42,6 @@ from .findings import (
     YAML_SYNTAX,
     Problem,
 )
-from .limits import Limits
-from .positions import Positions
 
 try:  # the C parser keeps every mark and is about ten times faster
     from ruamel.yaml.cyaml import CParser
@@ -68,26 +68,6 @@ _MAY_RESOLVE = frozenset("0123456789+-.~nNtTfF")  # how a null, a boolean or a n
 _PLAIN_TAGS = {_CORE + t for t in ("str", "timestamp", "binary")}
 _COLLECTION_TAGS = {_CORE + t for t in ("map", "seq", "set", "omap", "pairs")}
 
-
-
-@dataclass
-class Document:
-    """One YAML document: plain data, where each node stands, and where it came from."""
-
-    file: str
-    index: int
-    data: Any
-    positions: Positions
-    line: int
-
-
-@dataclass
-class LoadedFile:
-    documents: list[Document] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    text: str | None = None  # the decoded text, when it could be decoded
-    # where quoted and block scalars stand, (start, end) 1-based: a '#' inside is no comment
-    strings: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 def load_bytes(file: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
@@ -134,21 +114,13 @@ def _events(text: str) -> Iterator[Any]:
 # characters the YAML parser takes for line breaks and editors do not (NEL, LS, PS): where a
 # text holds one, positions are counted from the character offset instead
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
-_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def editor_lines(text: str) -> list[str]:
-    """A text's lines as editors split them (CR LF, CR, LF), without the break; not at the
-    other characters the YAML parser or ``str.splitlines`` take for breaks."""
-    lines = _BREAK.split(text)
-    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 class _Lines:
     """1-based line and column of a character offset, with lines as editors count them."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [found.end() for found in _BREAK.finditer(text)]
+        self._starts = [0] + [found.end() for found in BREAK.finditer(text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self._starts, offset)

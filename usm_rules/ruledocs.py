@@ -9,8 +9,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import Catalog, EngineRule, Rule
-from .requirements import REQUIREMENTS
+from .catalog import EngineRule
+from .model.requirements import REQUIREMENTS
+from .model.rules import Catalog, Rule
 from .vocabulary import reference as facts_reference
 
 EVIDENCE = {  # SPEC section 4

@@ -6,8 +6,8 @@ that cannot be checked must fail the run whatever rules were chosen.
 
 from __future__ import annotations
 
-from .catalog import Catalog
-from .model import Severity
+from .model.findings import Severity
+from .model.rules import Catalog
 from .spelling import suggestion
 
 

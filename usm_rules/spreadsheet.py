@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable, Iterable
 
 from .grading import GRADES
-from .model import Finding
+from .model.findings import Finding
 
 COLUMNS = ("file", "line", "column", "rule", "name", "requirement", "severity", "confidence", "ceiling", "grade",
            "accepted", "reason", "approver", "expires", "subject", "message")

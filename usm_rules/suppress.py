@@ -11,36 +11,19 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from .config import Waiver
-from .findings import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, WHOLE_REQUIREMENT, Findings
-from .model import Finding, Suppression
+from .findings import Findings
+from .model.findings import Finding, Suppression
+from .model.inputs import Directive
+from .model.problems import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, WHOLE_REQUIREMENT
 
 _DIRECTIVE = re.compile(
     r"(?:^|\s)#\s*usm-rules:\s*(?P<kind>disable-file|disable)\s*="
     r"\s*(?P<rules>[^\s#]*(?:\s*,\s*[^\s#-][^\s#]*)*)(?P<rest>.*)$"
 )
 _REASON = re.compile(r"^\s*--\s*(?P<reason>.*?)\s*$")
-
-
-@dataclass(frozen=True)
-class Directive:
-    file: str
-    line: int
-    column: int
-    scope: str  # "line" or "file"
-    handles: tuple[str, ...]
-    reason: str
-    standalone: bool  # alone on its line: applies to the next line
-
-    def covers(self, finding: Finding, line_rules: set[str]) -> bool:
-        if finding.rule not in line_rules:
-            return False
-        if self.scope == "file":
-            return True
-        return finding.line == self.line or (self.standalone and finding.line == self.line + 1)
 
 
 def scan(file: str, text: str, strings: Iterable[tuple[tuple[int, int], tuple[int, int]]] = ()) -> list[Directive]:

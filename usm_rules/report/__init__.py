@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalog import Catalog
 from ..ceiling import LEVELS
 from ..grading import GRADES, MAJOR, MINOR, OBSERVATION, graded, roadmap_for
-from ..model import Finding, Result, Severity
-from ..requirements import REQUIREMENTS
+from ..model.findings import Finding, Severity
+from ..model.requirements import REQUIREMENTS
+from ..model.results import Result
+from ..model.rules import Catalog
 from ..spreadsheet import table
 from ..verdict import accepted, likely, plural
 from ..version import __version__

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import groupby
 
-from ..catalog import Catalog
 from ..grading import GRADES, graded
-from ..inputs import Input
-from ..model import Finding, Result
-from ..requirements import REQUIREMENTS
+from ..model.findings import Finding
+from ..model.inputs import Input
+from ..model.requirements import REQUIREMENTS
+from ..model.results import Result
+from ..model.rules import Catalog
 from .capability import status
 from .data import Evidence, QuoteLine, Ref, RequirementEvidence, RuleEvidence, SuppressedRow
 

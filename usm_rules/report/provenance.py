@@ -11,9 +11,9 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..catalog import Catalog
 from ..discovery import display_path
-from ..resources import shipped
+from ..model.rules import Catalog
+from ..model.shipped import shipped
 
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 

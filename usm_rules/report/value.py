@@ -7,7 +7,8 @@ design does not limit you", never "you are at level 5".
 from __future__ import annotations
 
 from ..ceiling import LEVELS
-from ..model import Finding, Limiter, Result
+from ..model.findings import Finding
+from ..model.results import Limiter, Result
 from ..verdict import report_lead
 from .data import Bar, Holder, Level, Ref
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..grading import graded
-from ..model import Result
+from ..model.results import Result
 from ..spreadsheet import table
 from .base import Reporter
 

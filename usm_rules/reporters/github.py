@@ -12,7 +12,8 @@ GitHub shows at most 10 annotations of each kind per step; the ``markdown`` form
 from __future__ import annotations
 
 from ..markup import visible
-from ..model import FileOutcome, Finding, Result, Severity
+from ..model.findings import Finding, Severity
+from ..model.results import FileOutcome, Result
 from .base import Reporter
 from .text import ceiling_line, summary_line
 

@@ -14,7 +14,8 @@ import hashlib
 import json
 from collections import Counter
 
-from ..model import Finding, Result, Severity
+from ..model.findings import Finding, Severity
+from ..model.results import Result
 from .base import Reporter
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Result
+from ..model.results import Result
 from .base import Reporter
 
 

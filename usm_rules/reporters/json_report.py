@@ -6,8 +6,9 @@ import json
 
 from ..ceiling import LEVELS
 from ..grading import graded, roadmap_for
-from ..model import Limiter, Result, Severity
-from ..requirements import REQUIREMENTS, status
+from ..model.findings import Severity
+from ..model.requirements import REQUIREMENTS, status
+from ..model.results import Limiter, Result
 from .base import Reporter
 
 

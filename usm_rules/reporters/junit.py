@@ -24,7 +24,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..gate import failing
-from ..model import FileOutcome, Finding, Result, Severity
+from ..model.findings import Finding, Severity
+from ..model.results import FileOutcome, Result
 from ..verdict import plural
 from .base import Reporter
 from .text import ceiling_line, finding_line, summary_line

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from ..ceiling import LEVELS
 from ..markup import escape
-from ..model import Finding, Result, Severity
-from ..requirements import REQUIREMENTS
-from ..requirements import status as requirement_status
+from ..model.findings import Finding, Severity
+from ..model.requirements import REQUIREMENTS
+from ..model.requirements import status as requirement_status
+from ..model.results import Result
 from ..verdict import heading, holders, plural
 from .base import Reporter
 

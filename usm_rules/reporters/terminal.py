@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from ..catalog import Catalog
 from ..markup import line_start, token_length, visible
-from ..model import Finding, Result, Severity
-from ..requirements import REQUIREMENTS
+from ..model.findings import Finding, Severity
+from ..model.requirements import REQUIREMENTS
+from ..model.results import Result
+from ..model.rules import Catalog
 from ..verdict import plural
 from .base import help_uri
 

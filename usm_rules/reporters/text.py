@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..markup import line_start, visible
-from ..model import FileOutcome, Finding, Result, Severity
+from ..model.findings import Finding, Severity
+from ..model.results import FileOutcome, Result
 from ..verdict import plural, sentence
 from . import terminal
 from .base import Reporter

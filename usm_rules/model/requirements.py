@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import Finding, Severity
+from .findings import Finding, Severity
 
 REQUIREMENTS = {
     0: "The input can be read and understood (load and schema)",
