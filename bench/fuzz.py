@@ -32,7 +32,7 @@ from strategies import any_input, mutated_bpmn  # noqa: E402
 
 import usm_rules  # noqa: E402
 from usm_rules.api import prepare_catalog  # noqa: E402
-from usm_rules.config import Config  # noqa: E402
+from usm_rules.read.config import Config  # noqa: E402
 from usm_rules.reporters import REPORTERS, Context, report  # noqa: E402
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from corpus import write_corpus
 from ruamel.yaml import YAML
 
-from usm_rules.loader import PARSER, load_bytes
+from usm_rules.read.formats.yaml_reader import PARSER, load_bytes
 
 
 def round_trip(texts):

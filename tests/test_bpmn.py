@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import usm_rules
 from usm_rules.api import prepare_catalog
 from usm_rules.cli import cli
-from usm_rules.config import Config
+from usm_rules.read.config import Config
 
 MIWG = Path(__file__).resolve().parent / "data" / "bpmn-miwg"  # CC BY 3.0: see its README and LICENSE.txt
 SOURCES = {"reference": "{}.bpmn", "camunda-modeler": "{}-export.bpmn", "trisotech": "{}-export.bpmn"}
@@ -107,7 +107,7 @@ def test_convert_round_trips_the_requirements_with_who_and_how_moved_to_routines
 
 
 def _documents(folder: Path) -> list[dict]:
-    from usm_rules.loader import load_bytes
+    from usm_rules.read.formats.yaml_reader import load_bytes
 
     return [d.data for path in sorted(folder.glob("*.yaml"))
             for d in load_bytes(str(path), path.read_bytes()).documents]
@@ -169,7 +169,7 @@ def test_a_process_model_in_yaml_takes_the_diagram_s_processes(tmp_path):
 
 
 def _converted(path: Path) -> list[str]:
-    from usm_rules.bpmn import load_bpmn
+    from usm_rules.read.formats.bpmn_reader import load_bpmn
 
     return [d.data["metadata"]["name"] for d in load_bpmn(str(path), path.read_bytes()).documents]
 

@@ -12,9 +12,9 @@ import pytest
 from conftest import REPO, SAMPLES
 from jsonschema import Draft202012Validator
 
-from usm_rules.bundle import BUNDLE, bundle_text
-from usm_rules.loader import load_bytes
-from usm_rules.validation import validate_document
+from usm_rules.read.formats.yaml_reader import load_bytes
+from usm_rules.read.schema_bundle import BUNDLE, bundle_text
+from usm_rules.read.validation import validate_document
 
 SHIPPED = REPO / "schemas" / BUNDLE
 

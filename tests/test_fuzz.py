@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from strategies import any_input, mutated_bpmn
 
 import usm_rules
-from usm_rules.loader import load_bytes
+from usm_rules.read.formats.yaml_reader import load_bytes
 
 SEED = b"""apiVersion: usm/v1
 kind: Process
@@ -60,7 +60,7 @@ def _render(result, catalog, format_: str) -> str:
 def _written(tmp_path_factory, pattern: str, contents: list[bytes]):
     """A fresh folder holding each input under ``pattern`` numbered; its names; the catalogue."""
     from usm_rules.api import prepare_catalog
-    from usm_rules.config import Config
+    from usm_rules.read.config import Config
 
     folder = tmp_path_factory.mktemp("fuzz")
     names = [pattern.format(i) for i in range(len(contents))]

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import check, dedent
 
 from usm_rules.cli import cli
-from usm_rules.config import load_config
+from usm_rules.read.config import load_config
 
 MODEL = """\
 apiVersion: usm/v1

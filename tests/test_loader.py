@@ -6,7 +6,7 @@ import codecs
 
 from conftest import check, dedent, located
 
-from usm_rules.loader import MAX_DEPTH, load_bytes, load_text
+from usm_rules.read.formats.yaml_reader import MAX_DEPTH, load_bytes, load_text
 
 PROCESS = """\
 apiVersion: usm/v1

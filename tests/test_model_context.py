@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 
 from usm_rules.cli import cli
-from usm_rules.modelroot import model_root
+from usm_rules.read.model_root import model_root
 
 
 def run(*args: str):

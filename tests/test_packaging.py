@@ -64,7 +64,7 @@ CONTRACTS = {  # contract name -> (module, a probe import that must break it and
     "Only the lemmatisers module imports the lemmatisers": ("facts.py", "import simplemma"),
     "Only language detection imports lingua": ("lexicon.py", "import lingua"),
     "Only the language server imports pygls and lsprotocol": ("api.py", "import lsprotocol"),
-    "Only the BPMN reader reads XML": ("inputs.py", "import defusedxml"),
+    "Only the BPMN reader reads XML": ("read/inputs.py", "import defusedxml"),
 }
 
 

@@ -18,8 +18,8 @@ from conftest import REPO, SAMPLES
 import usm_rules
 from usm_rules.api import prepare_catalog
 from usm_rules.cli import cli
-from usm_rules.config import Config
 from usm_rules.model.shipped import shipped
+from usm_rules.read.config import Config
 from usm_rules.report import build_report, render
 from usm_rules.report.reclassify import Declared, belongs_to
 

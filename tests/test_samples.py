@@ -73,7 +73,7 @@ def test_reference_model_is_checked_with_every_kind(monkeypatch):
     monkeypatch.chdir(SAMPLES)
     result = usm_rules.check_paths(["reference"])
     kinds = set()
-    from usm_rules.loader import load_bytes
+    from usm_rules.read.formats.yaml_reader import load_bytes
 
     for outcome in result.files:
         for doc in load_bytes(outcome.path, (SAMPLES / outcome.path).read_bytes()).documents:

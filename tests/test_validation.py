@@ -10,7 +10,7 @@ from conftest import REPO, check, located
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from usm_rules.validation import ENVELOPE, KIND_SCHEMAS, compiled_valid, validator_for
+from usm_rules.read.validation import ENVELOPE, KIND_SCHEMAS, compiled_valid, validator_for
 
 DEEP = """\
 apiVersion: usm/v1
@@ -130,7 +130,7 @@ def test_one_typo_one_finding_with_the_nearest_spelling(tree):
 
 
 def _every_document_in_the_repository():
-    from usm_rules.loader import load_bytes
+    from usm_rules.read.formats.yaml_reader import load_bytes
 
     for path in sorted({*REPO.glob("tests/**/*.yaml"), *REPO.glob("sample_processes/**/*.yaml"),
                         *REPO.glob("examples/**/*.yaml")}):

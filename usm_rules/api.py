@@ -18,12 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .baseline import Baseline, apply_baseline
-from .bpmn import is_bpmn
 from .cache import FileCache
 from .catalog import EngineRule, engine_rules, load_catalog, rule_files
 from .ceiling import maturity
-from .config import Config, ConfigError
-from .discovery import STDIN, Source, discover, display_path
 from .engine import Crash, run_rules
 from .facts import Fact
 from .filework import FileWork, Settings, Unread, numbered, read_all
@@ -34,7 +31,10 @@ from .model.inputs import Input
 from .model.problems import BPMN_WITHOUT_MODEL, LANGUAGE_NOT_READ
 from .model.results import FileOutcome, Result
 from .model.rules import Catalog
-from .modelroot import model_roots
+from .read.config import Config, ConfigError
+from .read.discovery import STDIN, Source, discover, display_path
+from .read.formats.bpmn_reader import is_bpmn
+from .read.model_root import model_roots
 from .selection import Selection
 from .suppress import apply_directives, apply_waivers
 from .workers import Hub, can_fork, cores, pool_map, shared_hub

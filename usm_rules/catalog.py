@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from .conditions import Compiled, ConditionError, compile_condition
-from .datafile import load_data_file
 from .findings import PLACEHOLDER
 from .model.errors import CatalogError
 from .model.findings import Severity
 from .model.problems import BUILTIN
 from .model.rules import Catalog, Rule
 from .model.shipped import shipped
+from .read.own_files import load_data_file
 from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 
 

@@ -23,8 +23,8 @@ import click
 
 if TYPE_CHECKING:
     from .api import Request
-    from .config import Config
     from .model.results import Result
+    from .read.config import Config
 
 from .choices import CHECK_FORMATS, FAIL_ON, REPORT_FORMATS
 from .version import __version__
@@ -218,7 +218,7 @@ def _something_to_check(result: Result, paths: tuple[str, ...]) -> None:
 
 
 def _config(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> Config:
-    from .config import Config, find_config, load_config
+    from .read.config import Config, find_config, load_config
 
     if no_config:
         return Config()
@@ -232,10 +232,10 @@ def _config(paths: tuple[str, ...], config_file: str | None, no_config: bool) ->
               "choosing each document's definition by its kind.")
 def schema(kind: str | None, bundle: bool) -> None:
     """Print the JSON Schema of a document KIND (default: the usm/v1 envelope), or `rule`."""
-    from .validation import ENVELOPE, KIND_SCHEMAS, schema_text
+    from .read.validation import ENVELOPE, KIND_SCHEMAS, schema_text
 
     if bundle:
-        from .bundle import bundle_text
+        from .read.schema_bundle import bundle_text
 
         if kind is not None:
             raise UsageProblem("--bundle holds every kind: give no KIND with it")
@@ -259,9 +259,9 @@ def convert(files: tuple[str, ...], folder: str) -> None:
     """Write BPMN diagrams (FILES: *.bpmn) as usm/v1 YAML: each process without its who and how
     (a Procedure and a WorkInstruction hold them), gateways kept, a ProcessModel for several."""
     from .convert import convert as convert_file
-    from .discovery import read_bounded
     from .model.limits import Limits
     from .output import OutputError, write_text
+    from .read.files import read_bounded
     from .yamlwriter import dump
 
     target = Path(folder)
@@ -389,8 +389,8 @@ def list_rules(rule_dirs: tuple[str, ...], format_: str) -> None:
 def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     """Show a rule's rationale, remediation, USM reference and examples."""
     from .catalog import load_catalog
+    from .read.spelling import suggestion
     from .ruledocs import page, text
-    from .spelling import suggestion
 
     with _usage_errors():
         catalog = load_catalog(rule_dirs)
@@ -470,10 +470,10 @@ def _usage_errors() -> Iterator[None]:
 def _usage_error_types() -> tuple[type[Exception], ...]:
     """Imported when an error occurs, not for every command."""
     from .baseline import BaselineError
-    from .config import ConfigError
     from .history import HistoryError
     from .model.errors import CatalogError
     from .model.limits import LimitError
+    from .read.config import ConfigError
     from .report import ReportError
     from .selection import SelectionError
 

@@ -14,7 +14,7 @@ from typing import Any
 from . import predicates as p
 from .lexicon import activity_keys
 from .model.documents import Document
-from .spelling import nearest
+from .read.spelling import nearest
 from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 
 Position = tuple[int, int]

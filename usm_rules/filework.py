@@ -15,17 +15,18 @@ from functools import cache
 from pathlib import Path
 
 from .cache import FileCache
-from .discovery import NotRead, Source, read_source
 from .facts import Fact, build_facts
-from .inputs import read_input
 from .language import Reading, reading
 from .lexicon import reader, supported
-from .loader import DEFAULT_LIMITS
 from .model.documents import Document
 from .model.inputs import Input
 from .model.limits import Limits
 from .model.results import DocumentLanguage
 from .predicates import Reader
+from .read.discovery import Source, read_source
+from .read.files import NotRead
+from .read.formats.yaml_reader import DEFAULT_LIMITS
+from .read.inputs import read_input
 
 
 @dataclass(frozen=True)

@@ -136,9 +136,9 @@ def check_open_documents(ls: UsmServer) -> None:
     import usm_rules
 
     from .api import prepare_catalog
-    from .config import Config, ConfigError, find_config, load_config
     from .model.errors import CatalogError
     from .model.limits import LimitError
+    from .read.config import Config, ConfigError, find_config, load_config
     from .selection import SelectionError
 
     paths = {uri: str(path_of(uri)) for uri in documents}

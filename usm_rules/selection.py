@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .model.findings import Severity
 from .model.rules import Catalog
-from .spelling import suggestion
+from .read.spelling import suggestion
 
 
 class SelectionError(ValueError):

@@ -9,45 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 
-from .config import Waiver
 from .findings import Findings
 from .model.findings import Finding, Suppression
 from .model.inputs import Directive
 from .model.problems import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, WHOLE_REQUIREMENT
-
-_DIRECTIVE = re.compile(
-    r"(?:^|\s)#\s*usm-rules:\s*(?P<kind>disable-file|disable)\s*="
-    r"\s*(?P<rules>[^\s#]*(?:\s*,\s*[^\s#-][^\s#]*)*)(?P<rest>.*)$"
-)
-_REASON = re.compile(r"^\s*--\s*(?P<reason>.*?)\s*$")
-
-
-def scan(file: str, text: str, strings: Iterable[tuple[tuple[int, int], tuple[int, int]]] = ()) -> list[Directive]:
-    """Every suppression comment of a file (cheap when there is none).
-
-    ``strings`` are the spans of quoted and block scalars: a '#' inside one is text, not a
-    comment, so "usm-rules: disable" written in a description suppresses nothing.
-    """
-    if "usm-rules:" not in text:
-        return []
-    spans = list(strings)
-    found = []
-    for number, line in enumerate(text.splitlines(), 1):
-        match = _DIRECTIVE.search(line)
-        if not match:
-            continue
-        handles = tuple(h.strip() for h in match.group("rules").split(",") if h.strip())
-        reason = _REASON.match(match.group("rest"))
-        column = line.index("#", match.start()) + 1
-        if any(start <= (number, column) < end for start, end in spans):
-            continue
-        found.append(Directive(file, number, column, "file" if match.group("kind") == "disable-file" else "line",
-                               handles, reason.group("reason") if reason else "", not line[:column - 1].strip()))
-    return found
+from .read.config import Waiver
 
 
 def apply_directives(findings: list[Finding], directives: Iterable[Directive],

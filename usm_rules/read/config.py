@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafile import load_data_file
-from .model.documents import Document
-from .model.errors import DataFileError
-from .model.limits import LimitError, Limits
-from .model.results import DEFAULT_MAPPING
+from ..model.documents import Document
+from ..model.errors import DataFileError
+from ..model.limits import LimitError, Limits
+from ..model.results import DEFAULT_MAPPING
+from .own_files import load_data_file
 
 NAMES = (".usm-rules.yaml", ".usm-rules.yml")
 

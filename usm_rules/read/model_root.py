@@ -14,7 +14,8 @@ import os
 import re
 from pathlib import Path
 
-from .discovery import YAML_SUFFIXES, read_start
+from .discovery import YAML_SUFFIXES
+from .files import read_start
 
 _PROCESS_MODEL = re.compile(rb"^kind:[ \t]*[\"']?ProcessModel[\"']?[ \t]*(#.*)?$", re.MULTILINE)
 _PEEK = 1_000_000  # bytes of a file looked at for a ProcessModel

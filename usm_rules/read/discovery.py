@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model.limits import Limits, size_text
+from ..model.limits import Limits
+from .files import NotRead, NotRegular, TooBig, kind_of, read_bounded, too_big
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -19,15 +20,6 @@ BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")  # BPMN 2.0 diagrams, read as usm/v1 do
 STDIN = "-"
 MISSING = "no such file or directory"
 DEFAULT_LIMITS = Limits()
-
-
-@dataclass(frozen=True)
-class NotRead:
-    """Why a source is not read: a one-line reason, and whether a limit was crossed."""
-
-    reason: str
-    over_limit: bool = False
-    missing: bool = False  # a given path that does not exist
 
 
 @dataclass(frozen=True)
@@ -113,24 +105,10 @@ def _file(path: Path, roots: tuple[str, ...], follow_links: bool, limits: Limits
         return Source(display, path, NotRead(
             "not read: a symbolic link that leads outside the checked folders (--follow-links reads it)"))
     if not stat.S_ISREG(status.st_mode):
-        return Source(display, path, NotRead(f"not read: not a regular file ({_kind(status.st_mode)})"))
+        return Source(display, path, NotRead(f"not read: not a regular file ({kind_of(status.st_mode)})"))
     if status.st_size > limits.file_size:
-        return Source(display, path, _too_big(status.st_size, limits))
+        return Source(display, path, too_big(status.st_size, limits))
     return Source(display, path)
-
-
-def _too_big(size: int | None, limits: Limits) -> NotRead:
-    shown = f"of {size_text(size)} " if size is not None else ""
-    return NotRead(f"file {shown}is bigger than the limit of {size_text(limits.file_size)} (limits.file-size); "
-                   "not read", over_limit=True)
-
-
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
-        if test(mode):
-            return name
-    return "not a file"
 
 
 def _walk(root: Path, roots: tuple[str, ...], follow_links: bool, limits: Limits) -> list[Source]:
@@ -227,11 +205,11 @@ def read_source(source: Source, stdin: bytes | None = None, limits: Limits = DEF
         return source.problem
     if source.path is None:
         data = stdin if stdin is not None else b""
-        return _too_big(len(data), limits) if len(data) > limits.file_size else data
+        return too_big(len(data), limits) if len(data) > limits.file_size else data
     try:
         return read_bounded(source.path, limits.file_size)
     except TooBig:
-        return _too_big(None, limits)
+        return too_big(None, limits)
     except NotRegular as error:
         return NotRead(f"not read: {error}")
     except IsADirectoryError:
@@ -240,29 +218,3 @@ def read_source(source: Source, stdin: bytes | None = None, limits: Limits = DEF
         return NotRead(f"cannot read file: {error.strerror or error}")
 
 
-class NotRegular(OSError):
-    """A path that is no regular file (a FIFO would block a read, a device never end it)."""
-
-
-class TooBig(OSError):
-    """A file bigger than the bound it is read with."""
-
-
-def read_bounded(path: Path | str, limit: int) -> bytes:
-    """A regular file's bytes, at most ``limit`` of them (:class:`TooBig` beyond). The file is
-    opened without blocking and checked once open, so a FIFO or device put in its place since
-    it was found is never read (:class:`NotRegular`)."""
-    data = read_start(path, limit + 1)
-    if len(data) > limit:
-        raise TooBig(f"bigger than {size_text(limit)}")
-    return data
-
-
-def read_start(path: Path | str, size: int) -> bytes:
-    """The first ``size`` bytes of a regular file, opened as :func:`read_bounded` opens it."""
-    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(handle, "rb") as stream:
-        mode = os.fstat(handle).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegular(f"not a regular file ({_kind(mode)})")
-        return stream.read(size)

@@ -17,15 +17,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model.problems import SCHEMA, Problem
-from .model.shipped import shipped
+from ..model.problems import SCHEMA, Problem
+from ..model.shipped import shipped
 from .spelling import suggestion
 
 if TYPE_CHECKING:  # the validators are imported when a document is first validated
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-    from .model.documents import Document
+    from ..model.documents import Document
 
 ENVELOPE = "usm-v1.schema.json"
 KIND_SCHEMAS = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model.shipped import shipped
+from ..model.shipped import shipped
 
 ENVELOPE = "usm-v1.schema.json"
 BUNDLE = "usm-v1.bundle.schema.json"

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .discovery import read_bounded
-from .loader import DEFAULT_LIMITS, load_bytes
-from .model.documents import Document
-from .model.errors import DataFileError
-from .model.problems import EMPTY
+from ..model.documents import Document
+from ..model.errors import DataFileError
+from ..model.problems import EMPTY
+from .files import read_bounded
+from .formats.yaml_reader import DEFAULT_LIMITS, load_bytes
 from .validation import validate_data
 
 

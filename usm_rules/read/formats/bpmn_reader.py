@@ -35,9 +35,9 @@ from typing import Any
 from xml.sax import handler
 from xml.sax.xmlreader import InputSource
 
-from .model.documents import Document, LoadedFile
-from .model.positions import Positions
-from .model.problems import BPMN_SYNTAX, Problem
+from ...model.documents import Document, LoadedFile
+from ...model.positions import Positions
+from ...model.problems import BPMN_SYNTAX, Problem
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 MODEL_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"

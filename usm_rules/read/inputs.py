@@ -15,13 +15,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from .bpmn import is_bpmn, load_bpmn
-from .discovery import NotRead, Source, read_source
-from .loader import DEFAULT_LIMITS, load_bytes
-from .model.documents import Document
-from .model.inputs import Declaration, Input
-from .model.limits import Limits
-from .model.problems import (
+from ..model.documents import Document
+from ..model.inputs import Declaration, Input
+from ..model.limits import Limits
+from ..model.problems import (
     ALIAS_BOMB,
     BPMN_SYNTAX,
     ENCODING,
@@ -31,7 +28,11 @@ from .model.problems import (
     YAML_SYNTAX,
     Problem,
 )
-from .suppress import scan
+from .comments import scan
+from .discovery import Source, read_source
+from .files import NotRead
+from .formats.bpmn_reader import is_bpmn, load_bpmn
+from .formats.yaml_reader import DEFAULT_LIMITS, load_bytes
 from .validation import validate_document
 
 # problems after which nobody can tell whether the file holds usm documents: never skipped

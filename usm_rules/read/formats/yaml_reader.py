@@ -27,11 +27,10 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
-from .decoding import DecodeFailure, decode
-from .model.documents import BREAK, Document, LoadedFile
-from .model.limits import Limits
-from .model.positions import Positions
-from .model.problems import (
+from ...model.documents import BREAK, Document, LoadedFile
+from ...model.limits import Limits
+from ...model.positions import Positions
+from ...model.problems import (
     ALIAS_BOMB,
     DUPLICATE_KEY,
     EMPTY,
@@ -42,6 +41,7 @@ from .model.problems import (
     YAML_SYNTAX,
     Problem,
 )
+from ..decoding import DecodeFailure, decode
 
 try:  # the C parser keeps every mark and is about ten times faster
     from ruamel.yaml.cyaml import CParser
