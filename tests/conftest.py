@@ -26,7 +26,7 @@ def _private_cache(tmp_path_factory):
 @pytest.fixture(autouse=True, scope="session")
 def _hub_first():
     """As a command-line run does: the process's hub is forked before anything starts threads."""
-    from usm_rules.workers import shared_hub
+    from usm_rules.engine.workers import shared_hub
 
     shared_hub()
 

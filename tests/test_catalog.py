@@ -11,9 +11,9 @@ from conftest import REPO, check, located
 
 from usm_rules import load_catalog
 from usm_rules.cli import cli
+from usm_rules.engine.vocabulary import FACT_TYPES
 from usm_rules.model.problems import BUILTIN
 from usm_rules.ruledocs import rendered
-from usm_rules.vocabulary import FACT_TYPES
 
 CUSTOM = """\
 id: ACME001

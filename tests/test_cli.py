@@ -292,6 +292,6 @@ def test_a_command_imports_only_what_it_needs(args, allowed):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     loaded = set(done.stdout.split("\n")[-2].split())
     heavy = {"durable", "durable_rules_engine", "numpy", "lingua", "lemminflect", "simplemma", "jinja2",
-             "jsonschema", "jsonschema_rs", "ruamel", "usm_rules.api", "usm_rules.engine", "usm_rules.lexicon",
+             "jsonschema", "jsonschema_rs", "ruamel", "usm_rules.api", "usm_rules.engine.runner", "usm_rules.language.lexicons",
              "usm_rules.read.validation", "usm_rules.catalog", "pygls", "lsprotocol"}
     assert not (loaded & heavy) - allowed, sorted(loaded & heavy)

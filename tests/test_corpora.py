@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import usm_rules
-from usm_rules.lexicon import supported
+from usm_rules.language.lexicons import supported
 
 CORPORA = Path(__file__).parent / "corpora"
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+\d{4}(?:\s*,\s*[A-Z]+\d{4})*)")

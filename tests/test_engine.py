@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from conftest import check, located
 
 import usm_rules
 from usm_rules.catalog import load_catalog
-from usm_rules.conditions import ConditionError, compile_condition
-from usm_rules.engine import FactBatches, run_rule
+from usm_rules.engine.conditions import ConditionError, compile_condition
+from usm_rules.engine.runner import FactBatches, run_rule
 from usm_rules.model.rules import Catalog
 
 TWO_PROCESSES = """\
@@ -110,7 +111,7 @@ FORK_IN_TESTS = "ignore:This process .* is multi-threaded:DeprecationWarning"
 def fresh_hub():
     """The engine's children are forked by the process's hub: stop it, so that the run forks a
     new one from this process as patched, and stop that one afterwards."""
-    from usm_rules import workers
+    from usm_rules.engine import workers
 
     workers.close_shared_hub()
     yield
@@ -128,7 +129,8 @@ def test_a_process_killed_by_a_segfault_costs_only_its_rule(tree, monkeypatch, b
     import os
     import signal
 
-    from usm_rules import api, engine
+    from usm_rules import api
+    from usm_rules.engine import runner as engine
 
     monkeypatch.setattr(api, "BIG", 0 if big else api.BIG)
 
@@ -170,7 +172,7 @@ def test_no_persistence_callback_is_ever_registered(tree, monkeypatch, fresh_hub
     longer exists: the extension loads lazily and works only while none is ever registered.
     Make every registration fail, in this process and in the forked engine child, and run
     every shipped rule on the samples' worst folder: nothing may notice."""
-    from usm_rules import engine
+    from usm_rules.engine import runner as engine
 
     def refused(*args):
         raise AssertionError(f"a persistence callback was registered: {args!r}")
@@ -211,3 +213,31 @@ def test_a_join_holds_beside_an_in_test():
              {"type": "Edge", "fid": 2, "source": "x", "target": "rec-9"},
              {"type": "Edge", "fid": 3, "source": "y", "target": "rec-1"}]
     assert [m.fids for m in run_rule("T9", compiled, FactBatches(facts))] == [(("a", 1), ("e", 3))]
+
+
+def test_the_hub_has_the_engine_before_it_forks_an_engine_child():
+    """The hub is forked while the caller holds little; a run has it import the engine while the
+    run reads (its children then start with it), sent as a function by reference, never by a
+    module name. In a fresh process, as the command line starts."""
+    import subprocess
+    import sys
+
+    if not Path("/proc/self/maps").exists():
+        pytest.skip("no /proc to look into the hub with")
+    probe = """
+import sys, time
+from pathlib import Path
+from usm_rules.engine.workers import shared_hub
+hub = shared_hub()
+maps = Path(f"/proc/{hub._process.pid}/maps")
+before = "durable_rules_engine" in maps.read_text()
+from usm_rules.engine.runner import run_task
+hub.preload(run_task)
+for _ in range(200):
+    if "durable_rules_engine" in maps.read_text():
+        break
+    time.sleep(0.05)
+print(before, "durable_rules_engine" in maps.read_text())
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["False", "True"]

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from conftest import check
 
 from usm_rules.cli import cli
-from usm_rules.language import detect, reading
-from usm_rules.lexicon import reader
+from usm_rules.language.detection import detect, reading
+from usm_rules.language.lexicons import reader
 
 nl = reader("nl")
 
@@ -186,7 +186,7 @@ def test_english_is_read_as_english(tree):
 
 
 def test_a_long_text_is_detected_from_its_first_words_only():
-    from usm_rules.language import SAMPLE, sample
+    from usm_rules.language.detection import SAMPLE, sample
 
     text = " ".join(["Register the failure and restore the service for the customer"] * 100)
     cut = sample(text)

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from usm_rules.catalog import engine_rules, load_catalog
-from usm_rules.conditions import ConditionError, compile_condition
-from usm_rules.engine import FactBatches, plan, run_rule, run_task
-from usm_rules.partition import key_attributes, parts
-from usm_rules.vocabulary import ENGINE_ATTRIBUTES, FACT_ATTRIBUTES
+from usm_rules.engine.conditions import ConditionError, compile_condition
+from usm_rules.engine.partition import key_attributes, parts
+from usm_rules.engine.runner import FactBatches, plan, run_rule, run_task
+from usm_rules.engine.vocabulary import ENGINE_ATTRIBUTES, FACT_ATTRIBUTES
 
 # few values, so that joins meet; strings, numbers and booleans mixed, so that the partition
 # key's kinds and the conservative literal filter are put to the test on values of any type

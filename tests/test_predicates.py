@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
-from usm_rules.lexicon import reader
+from usm_rules.language.lexicons import reader
 
 p = reader("en")  # the English checks; Dutch ones in test_language.py
 
@@ -144,8 +144,8 @@ def test_outputs_only_the_provider_sees():
 def test_the_lemma_table_answers_as_lemminflect_does_for_every_word_we_read():
     from lemminflect import getAllLemmas
 
-    from usm_rules.lemmatisers import lemma_table
-    from usm_rules.predicates import words
+    from usm_rules.language.lemmatisers import lemma_table
+    from usm_rules.language.reader import words
 
     texts = [path.read_text(encoding="utf-8") for folder in ("tests", "sample_processes")
              for path in (REPO / folder).glob("**/*.yaml")]

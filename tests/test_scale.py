@@ -99,7 +99,7 @@ def _crash_on_two(value):
 
 
 def test_the_hub_runs_each_task_in_a_child_and_survives_a_crash():
-    from usm_rules.workers import shared_hub
+    from usm_rules.engine.workers import shared_hub
 
     hub = shared_hub()
     assert hub is not None and hub is shared_hub()  # one per process
@@ -116,8 +116,9 @@ class _Store(dict):
 
 
 def test_remembered_parts_are_not_run_again_and_numbers_follow_the_facts(monkeypatch):
-    from usm_rules import engine, workers
-    from usm_rules.conditions import compile_condition
+    from usm_rules.engine import runner as engine
+    from usm_rules.engine import workers
+    from usm_rules.engine.conditions import compile_condition
 
     rule = ("T1", compile_condition([
         {"fact": "Activity", "as": "a"},

@@ -21,11 +21,12 @@ from .baseline import Baseline, apply_baseline
 from .cache import FileCache
 from .catalog import EngineRule, engine_rules, load_catalog, rule_files
 from .ceiling import maturity
-from .engine import Crash, run_rules
+from .engine.runner import Crash, run_rules, run_task
+from .engine.workers import Hub, can_fork, cores, pool_map, shared_hub
 from .facts import Fact
 from .filework import FileWork, Settings, Unread, numbered, read_all
 from .findings import Findings, deduplicate
-from .lexicon import supported
+from .language.lexicons import supported
 from .model.findings import Finding
 from .model.inputs import Input
 from .model.problems import BPMN_WITHOUT_MODEL, LANGUAGE_NOT_READ
@@ -37,7 +38,6 @@ from .read.formats.bpmn_reader import is_bpmn
 from .read.model_root import model_roots
 from .selection import Selection
 from .suppress import apply_directives, apply_waivers
-from .workers import Hub, can_fork, cores, pool_map, shared_hub
 
 OUTSIDE_MODEL = "USM0701"  # process-outside-model, said once per BPMN file instead (USM0708)
 BIG = 2_000_000  # bytes of input from which files are read on every core (below, a pool costs more than it saves)
@@ -156,6 +156,8 @@ def _check(paths: Iterable[str | Path], rules: Iterable[str | Path], select: Ite
     big = _size(sources) >= BIG and can_fork()
     settings = Settings(config.language, config.roles, config.tools, config.limits)
     hub = shared_hub()  # forked now, before this run reads anything
+    if hub is not None:
+        hub.preload(run_task)  # the engine imported in the hub while this process reads
     gathered = read_all(sources, settings, stdin, cache,
                         lambda function, items: pool_map(function, items, jobs if big else 1), overlay)
     works = gathered.works

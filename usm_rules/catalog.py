@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .conditions import Compiled, ConditionError, compile_condition
+from .engine.conditions import Compiled, ConditionError, compile_condition
+from .engine.vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 from .findings import PLACEHOLDER
 from .model.errors import CatalogError
 from .model.findings import Severity
@@ -19,7 +20,6 @@ from .model.problems import BUILTIN
 from .model.rules import Catalog, Rule
 from .model.shipped import shipped
 from .read.own_files import load_data_file
-from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 
 
 @dataclass(frozen=True, kw_only=True)

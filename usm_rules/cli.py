@@ -105,7 +105,7 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
                     no_cache: bool, cache_dir: str | None, isolated: bool, follow_links: bool,
                     limit_values: tuple[str, ...],
                     baseline_file: str | None = None, **rest: Any) -> None:
-            from .workers import shared_hub
+            from .engine.workers import shared_hub
 
             shared_hub()  # forked first, while this process holds little: its children stay small
             from .api import Request
@@ -525,8 +525,8 @@ def _stop(signum: int) -> None:
     """Stop every child, leave no half-written output, one line, exit 128 + the signal (130, 143)."""
     for name in ("SIGINT", "SIGTERM"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)  # a second Ctrl-C cannot cut the clean-up short
+    from .engine.workers import stop_children
     from .output import abandon
-    from .workers import stop_children
 
     stop_children()
     abandon()
@@ -548,7 +548,7 @@ def main() -> None:
 def _closed_pipe() -> None:
     """Standard output or error closed by its reader: end as if SIGPIPE had (only then: the
     pipes to the children must raise, not kill, when a child is gone)."""
-    from .workers import stop_children
+    from .engine.workers import stop_children
 
     stop_children()
     if hasattr(signal, "SIGPIPE"):

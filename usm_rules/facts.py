@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import predicates as p
-from .lexicon import activity_keys
+from .engine.vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
+from .language import reader as p
+from .language.lexicons import activity_keys
 from .model.documents import Document
 from .read.spelling import nearest
-from .vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
 
 Position = tuple[int, int]
 

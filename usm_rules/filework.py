@@ -16,13 +16,13 @@ from pathlib import Path
 
 from .cache import FileCache
 from .facts import Fact, build_facts
-from .language import Reading, reading
-from .lexicon import reader, supported
+from .language.detection import Reading, reading
+from .language.lexicons import reader, supported
+from .language.reader import Reader
 from .model.documents import Document
 from .model.inputs import Input
 from .model.limits import Limits
 from .model.results import DocumentLanguage
-from .predicates import Reader
 from .read.discovery import Source, read_source
 from .read.files import NotRead
 from .read.formats.yaml_reader import DEFAULT_LIMITS

@@ -197,7 +197,7 @@ def _diagnostic(finding: Any, lines: list[str], catalog: Any) -> _Shown:
 
 def serve(cache: Path | None) -> None:
     """Serve one editor over standard input and output until it says exit."""
-    from .workers import shared_hub
+    from .engine.workers import shared_hub
 
     shared_hub()  # forked before pygls starts its threads
     build(cache).start_io()

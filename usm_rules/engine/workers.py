@@ -14,7 +14,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import faulthandler
-import importlib
 import multiprocessing
 import os
 import signal
@@ -160,6 +159,13 @@ class Hub:
                     results += [None] * len(batch)
         return results
 
+    def preload(self, *functions: Callable[..., Any]) -> None:
+        """Have the hub import the modules of ``functions`` now, while the caller goes on
+        reading: a function travels by reference (its module and name), so receiving it imports
+        its module in the hub, once, and every child the hub forks later has it already."""
+        with self._lock, contextlib.suppress(OSError):
+            self._connection.send(("preload", functions))
+
     def alive(self) -> bool:
         return self._process.is_alive()
 
@@ -194,15 +200,15 @@ class Hub:
 def _serve(connection: Connection) -> None:
     """The hub's loop: run each batch of tasks it is sent until told to stop (or orphaned).
 
-    It imports the rule engine first, once, so that every child it forks has it already (the
-    command line forks the hub before it imports the rest of usm-rules, to keep it small).
+    A ``preload`` message needs no answer: receiving it imported what its functions need (the
+    rule engine), once, so that every child the hub forks has it already (the command line forks
+    the hub before it imports the rest of usm-rules, to keep it small).
     """
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # a group of its own: a terminal's Ctrl-C goes to the caller, who stops the hub
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _orphan_guard()
     signal.signal(signal.SIGTERM, _exit_on_signal)  # run_isolated then stops and reaps its children
-    importlib.import_module("usm_rules.engine")
     while True:
         try:
             message = connection.recv()
@@ -210,6 +216,8 @@ def _serve(connection: Connection) -> None:
             return
         if message is None:
             return
+        if message[0] == "preload":
+            continue
         function, tasks, jobs = message
         connection.send(run_isolated(function, tasks, jobs))
 

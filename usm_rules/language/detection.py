@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .lexicon import reader, supported
-from .predicates import words
+from .lexicons import reader, supported
+from .reader import words
 
 SURE = 0.5
 LEAD = 2.0

@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from .model.errors import DataFileError
-from .model.shipped import shipped
-from .predicates import Lexicon, Reader
-from .read.own_files import load_data_file
+from ..model.errors import DataFileError
+from ..model.shipped import shipped
+from ..read.own_files import load_data_file
+from .reader import Lexicon, Reader
 
 
 class LexiconError(DataFileError):
