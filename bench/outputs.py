@@ -7,7 +7,8 @@ For a change that must not change behaviour (moving modules, renaming, speed wor
 the code before, capture with the code after, compare. Each case is one command line run as a
 user runs it: its exit code, standard output, standard error and the files it writes, with
 ``SOURCE_DATE_EPOCH=0`` (reports state their time), no cache, no colour unless asked for, in a
-fresh copy of the samples (so paths are the same in both captures).
+fresh copy of the samples (so paths are the same in both captures); links into the installed
+package's docs are shown without the install's folder.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import difflib
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +57,9 @@ def cases(work: Path) -> list[tuple[str, list[str], bytes | None]]:
         ("check-stdin", ["check", "--no-cache", "-"], (work / recover).read_bytes()),
         ("check-stdin-empty", ["check", "--no-cache", "-"], b""),
         ("check-exclude", ["check", "--no-cache", "--exclude", "violations", samples], None),
+        ("check-cache-cold", ["check", "--cache-dir", "cache-folder", "-f", "json", samples], None),
+        ("check-cache-warm", ["check", "--cache-dir", "cache-folder", "-f", "json", samples], None),
+        ("check-cache-warm-text", ["check", "--cache-dir", "cache-folder", samples], None),
         ("check-jobs-2", ["check", "--no-cache", "-j", "2", "-f", "json", samples], None),
         ("check-output-file", ["check", "--no-cache", "-f", "sarif", "-o", "out/check.sarif", samples], None),
         ("check-missing", ["check", "--no-cache", "no/such/folder"], None),
@@ -144,15 +149,21 @@ def capture(target: Path, command: list[str]) -> int:
                     done.stdout.decode("utf-8", "backslashreplace"), "--- stderr",
                     done.stderr.decode("utf-8", "backslashreplace"), "--- written"]
             text += [f"{path} {digest}" for path, digest in sorted(written.items())]
-            (target / f"{name}.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
+            shown = _SHIPPED_DOCS.sub(b"file://<shipped docs>/", "\n".join(text).encode("utf-8"))
+            (target / f"{name}.txt").write_bytes(shown + b"\n")
             print(f"{name}: exit {done.returncode}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
+# the shipped rule reference is where the package is installed (a checkout, site-packages)
+_SHIPPED_DOCS = re.compile(rb"file://[^\s\"'<>)]*?/docs/")
+
+
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return {str(path.relative_to(folder)): hashlib.sha256(_SHIPPED_DOCS.sub(
+        b"file://<shipped docs>/", path.read_bytes())).hexdigest()[:16]
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 

@@ -279,7 +279,7 @@ def test_the_offered_names_are_exactly_what_the_registries_hold():
     (["--version"], set()),
     (["check", "--help"], set()),
     (["schema", "process"], {"usm_rules.read.validation"}),
-    (["rules"], {"usm_rules.catalog", "usm_rules.read.validation", "ruamel", "jsonschema_rs"}),
+    (["rules"], {"usm_rules.check.catalog", "usm_rules.read.validation", "ruamel", "jsonschema_rs"}),
 ])
 def test_a_command_imports_only_what_it_needs(args, allowed):
     # start-up: no rule engine, lexicon, language detector or numpy for what does not use them
@@ -293,5 +293,5 @@ def test_a_command_imports_only_what_it_needs(args, allowed):
     loaded = set(done.stdout.split("\n")[-2].split())
     heavy = {"durable", "durable_rules_engine", "numpy", "lingua", "lemminflect", "simplemma", "jinja2",
              "jsonschema", "jsonschema_rs", "ruamel", "usm_rules.api", "usm_rules.engine.runner", "usm_rules.language.lexicons",
-             "usm_rules.read.validation", "usm_rules.catalog", "pygls", "lsprotocol"}
+             "usm_rules.read.validation", "usm_rules.check.catalog", "pygls", "lsprotocol"}
     assert not (loaded & heavy) - allowed, sorted(loaded & heavy)

@@ -9,7 +9,7 @@ import pytest
 from conftest import check, located
 
 import usm_rules
-from usm_rules.catalog import load_catalog
+from usm_rules.check.catalog import load_catalog
 from usm_rules.engine.conditions import ConditionError, compile_condition
 from usm_rules.engine.runner import FactBatches, run_rule
 from usm_rules.model.rules import Catalog

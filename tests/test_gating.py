@@ -330,8 +330,8 @@ def test_the_design_ceiling_is_stated_beside_the_accepted_one(tree):
 def test_each_process_ceiling_comes_from_its_own_findings_whatever_the_names():
     # the per-process ceilings are found in one pass; they must equal Finding.is_about's answer,
     # names with a '/' and names that prefix one another included
-    from usm_rules.ceiling import maturity
     from usm_rules.model.findings import Finding, Severity
+    from usm_rules.verdict.ceiling import maturity
 
     processes = ["recover", "recover-it", "a/b", "a"]
     subjects = ["Process/recover", "Process/recover/activities/x", "Process/recover-it", "Process/a/b/activities/y",

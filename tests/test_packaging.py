@@ -57,11 +57,11 @@ def lint_imports(folder: Path) -> subprocess.CompletedProcess:
 CONTRACTS = {  # contract name -> (module, a probe import that must break it and only it)
     "Layers: every module in its place, imports only downwards": ("model/findings.py", "import usm_rules.cli"),
     "Only the loader (and the YAML writer of convert) imports ruamel.yaml": ("engine/runner.py", "import ruamel.yaml"),
-    "Only the engine imports durable-rules": ("suppress.py", "import durable.engine"),
+    "Only the engine imports durable-rules": ("verdict/suppress.py", "import durable.engine"),
     "Only validation imports jsonschema": ("reporters/json_report.py", "import jsonschema"),
     "Only the command line imports click": ("reporters/text.py", "import click"),
     "Only the report's renderer imports jinja2": ("report/value.py", "import jinja2"),
-    "Only the lemmatisers module imports the lemmatisers": ("facts.py", "import simplemma"),
+    "Only the lemmatisers module imports the lemmatisers": ("check/facts.py", "import simplemma"),
     "Only language detection imports lingua": ("language/lexicons.py", "import lingua"),
     "Only the language server imports pygls and lsprotocol": ("api.py", "import lsprotocol"),
     "Only the BPMN reader reads XML": ("read/inputs.py", "import defusedxml"),

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from usm_rules.catalog import engine_rules, load_catalog
+from usm_rules.check.catalog import engine_rules, load_catalog
 from usm_rules.engine.conditions import ConditionError, compile_condition
 from usm_rules.engine.partition import key_attributes, parts
 from usm_rules.engine.runner import FactBatches, plan, run_rule, run_task

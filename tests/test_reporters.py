@@ -20,7 +20,6 @@ import jsonschema
 import pytest
 
 import usm_rules
-from usm_rules.ceiling import maturity
 from usm_rules.model.findings import Finding, Severity, Suppression
 from usm_rules.model.results import FileOutcome
 from usm_rules.model.shipped import shipped
@@ -30,6 +29,7 @@ from usm_rules.reporters.json_report import requirement_rows
 from usm_rules.reporters.markdown import escape
 from usm_rules.reporters.sarif import artifact_location
 from usm_rules.reporters.text import finding_line
+from usm_rules.verdict.ceiling import maturity
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import usm_rules
-from usm_rules.catalog import load_catalog
+from usm_rules.check.catalog import load_catalog
 
 CATALOG = load_catalog()
 CASES = [

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 
 from usm_rules import api
-from usm_rules.cache import FileCache
+from usm_rules.check.cache import FileCache
 from usm_rules.cli import cli
 
 

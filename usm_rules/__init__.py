@@ -13,16 +13,16 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .api import check_paths
-    from .catalog import load_catalog
+    from .check.catalog import load_catalog
+    from .check.selection import SelectionError
     from .model.errors import CatalogError
     from .model.findings import Finding, Severity
     from .model.results import FileOutcome, Maturity, Result
-    from .selection import SelectionError
 
 _WHERE = {
-    "check_paths": "api", "CatalogError": "model.errors", "load_catalog": "catalog", "FileOutcome": "model.results",
+    "check_paths": "api", "CatalogError": "model.errors", "load_catalog": "check.catalog", "FileOutcome": "model.results",
     "Finding": "model.findings", "Maturity": "model.results", "Result": "model.results", "Severity": "model.findings",
-    "SelectionError": "selection",
+    "SelectionError": "check.selection",
 }
 
 

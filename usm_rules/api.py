@@ -17,15 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .baseline import Baseline, apply_baseline
-from .cache import FileCache
-from .catalog import EngineRule, engine_rules, load_catalog, rule_files
-from .ceiling import maturity
+from .check.cache import FileCache
+from .check.catalog import EngineRule, engine_rules, load_catalog, rule_files
+from .check.facts import Fact
+from .check.file_work import FileWork, Settings, Unread, numbered, read_all
+from .check.findings import Findings, deduplicate
+from .check.selection import Selection
 from .engine.runner import Crash, run_rules, run_task
 from .engine.workers import Hub, can_fork, cores, pool_map, shared_hub
-from .facts import Fact
-from .filework import FileWork, Settings, Unread, numbered, read_all
-from .findings import Findings, deduplicate
 from .language.lexicons import supported
 from .model.findings import Finding
 from .model.inputs import Input
@@ -36,8 +35,9 @@ from .read.config import Config, ConfigError
 from .read.discovery import STDIN, Source, discover, display_path
 from .read.formats.bpmn_reader import is_bpmn
 from .read.model_root import model_roots
-from .selection import Selection
-from .suppress import apply_directives, apply_waivers
+from .verdict.baseline import Baseline, apply_baseline
+from .verdict.ceiling import maturity
+from .verdict.suppress import apply_directives, apply_waivers
 
 OUTSIDE_MODEL = "USM0701"  # process-outside-model, said once per BPMN file instead (USM0708)
 BIG = 2_000_000  # bytes of input from which files are read on every core (below, a pool costs more than it saves)

@@ -109,9 +109,9 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
 
             shared_hub()  # forked first, while this process holds little: its children stay small
             from .api import Request
-            from .baseline import load_baseline
-            from .cache import default_folder
+            from .check.cache import default_folder
             from .model.limits import parse_option
+            from .verdict.baseline import load_baseline
 
             paths = paths or (".",)
             with _usage_errors():
@@ -150,8 +150,8 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
           color: str, quiet: bool, statistics: bool) -> None:
     """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
     from .api import run
-    from .gate import failing
     from .reporters import REPORTERS, Context, report
+    from .verdict.gate import failing
 
     with _usage_errors():
         catalog, result = run(request)
@@ -191,7 +191,7 @@ def baseline() -> None:
 def baseline_create(request: Request, output: str) -> None:
     """Write every finding that counts today into a baseline file."""
     from .api import run
-    from .baseline import build
+    from .verdict.baseline import build
 
     with _usage_errors():
         _, result = run(request)
@@ -302,7 +302,7 @@ def history_command(path: str, since: str | None, max_commits: int, format_: str
                     config_file: str | None, no_cache: bool, cache_dir: str | None) -> None:
     """The maturity ceiling of PATH (default: .) at each git commit that touched it, checked from
     git's object store (the working tree is not touched): a chart and a table, or JSON."""
-    from .cache import default_folder
+    from .check.cache import default_folder
 
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_folder()
     with _usage_errors():
@@ -358,7 +358,7 @@ def _history(path: str, config: Config, since: str | None, max_commits: int, cac
 def lsp(no_cache: bool, cache_dir: str | None) -> None:
     """Serve an editor over standard input and output (Language Server Protocol): diagnostics
     as you type, the rule's page on hover, a suppression as a quick fix."""
-    from .cache import default_folder
+    from .check.cache import default_folder
     from .lsp import serve
 
     serve(None if no_cache else Path(cache_dir) if cache_dir else default_folder())
@@ -369,7 +369,7 @@ def lsp(no_cache: bool, cache_dir: str | None) -> None:
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(rule_dirs: tuple[str, ...], format_: str) -> None:
     """List the rules: id, name, requirement, severity, ceiling, summary."""
-    from .catalog import load_catalog
+    from .check.catalog import load_catalog
 
     with _usage_errors():
         catalog = load_catalog(rule_dirs)
@@ -388,7 +388,7 @@ def list_rules(rule_dirs: tuple[str, ...], format_: str) -> None:
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Add a rule pack folder.")
 def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     """Show a rule's rationale, remediation, USM reference and examples."""
-    from .catalog import load_catalog
+    from .check.catalog import load_catalog
     from .read.spelling import suggestion
     from .ruledocs import page, text
 
@@ -404,7 +404,7 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
 @click.argument("folder", type=click.Path(file_okay=False))
 def docs(folder: str) -> None:
     """Write the rule reference (Markdown) into FOLDER (docs): FOLDER/rules/ and FOLDER/facts.md."""
-    from .catalog import load_catalog
+    from .check.catalog import load_catalog
     from .ruledocs import write
 
     written = write(load_catalog(), Path(folder))
@@ -434,7 +434,7 @@ def audit_report(request: Request, output: str | None, format_: str, auditee: st
     from .api import run
     from .report import Audit, ReportError, build_report
     from .report import render as render_report
-    from .verdict import sentence
+    from .verdict.phrases import sentence
 
     if output is None and format_ == "html":
         raise UsageProblem("report --format html needs -o FILE (or -o - for standard output)")
@@ -469,13 +469,13 @@ def _usage_errors() -> Iterator[None]:
 
 def _usage_error_types() -> tuple[type[Exception], ...]:
     """Imported when an error occurs, not for every command."""
-    from .baseline import BaselineError
+    from .check.selection import SelectionError
     from .history import HistoryError
     from .model.errors import CatalogError
     from .model.limits import LimitError
     from .read.config import ConfigError
     from .report import ReportError
-    from .selection import SelectionError
+    from .verdict.baseline import BaselineError
 
     return CatalogError, SelectionError, ConfigError, BaselineError, ReportError, LimitError, HistoryError
 

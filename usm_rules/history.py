@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .cache import FileCache
+from .check.cache import FileCache
 from .model.findings import Severity
 from .model.results import Result
 

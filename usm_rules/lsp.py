@@ -121,7 +121,7 @@ def _inside(position: types.Position, span: types.Range) -> bool:
 
 def _catalog(ls: UsmServer) -> Any:
     if ls._catalog is None:
-        from .catalog import load_catalog
+        from .check.catalog import load_catalog
 
         ls._catalog = load_catalog()
     return ls._catalog
@@ -136,10 +136,10 @@ def check_open_documents(ls: UsmServer) -> None:
     import usm_rules
 
     from .api import prepare_catalog
+    from .check.selection import SelectionError
     from .model.errors import CatalogError
     from .model.limits import LimitError
     from .read.config import Config, ConfigError, find_config, load_config
-    from .selection import SelectionError
 
     paths = {uri: str(path_of(uri)) for uri in documents}
     overlay = {str(Path(path).resolve()): documents[uri].source.encode("utf-8") for uri, path in paths.items()}

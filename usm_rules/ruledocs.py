@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import EngineRule
+from .check.catalog import EngineRule
 from .engine.vocabulary import reference as facts_reference
 from .model.requirements import REQUIREMENTS
 from .model.rules import Catalog, Rule

@@ -13,8 +13,8 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 
-from .grading import GRADES
 from .model.findings import Finding
+from .verdict.grades import GRADES
 
 COLUMNS = ("file", "line", "column", "rule", "name", "requirement", "severity", "confidence", "ceiling", "grade",
            "accepted", "reason", "approver", "expires", "subject", "message")

@@ -15,8 +15,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..ceiling import TOP
 from ..markup import escape, visible
+from ..verdict.ceiling import TOP
 from .data import ReportData
 
 LABEL_WIDTH = 34  # characters of a process name shown in the chart

@@ -6,10 +6,10 @@ design does not limit you", never "you are at level 5".
 
 from __future__ import annotations
 
-from ..ceiling import LEVELS
 from ..model.findings import Finding
 from ..model.results import Limiter, Result
-from ..verdict import report_lead
+from ..verdict.ceiling import LEVELS
+from ..verdict.phrases import report_lead
 from .data import Bar, Holder, Level, Ref
 
 # One line each, from the USM Value Maturity Model (USM.md).

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..grading import graded
 from ..model.results import Result
 from ..spreadsheet import table
+from ..verdict.grades import graded
 from .base import Reporter
 
 

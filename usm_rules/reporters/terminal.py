@@ -16,7 +16,7 @@ from ..model.findings import Finding, Severity
 from ..model.requirements import REQUIREMENTS
 from ..model.results import Result
 from ..model.rules import Catalog
-from ..verdict import plural
+from ..verdict.phrases import plural
 from .base import help_uri
 
 RESET = "\x1b[0m"

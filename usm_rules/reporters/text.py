@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..markup import line_start, visible
 from ..model.findings import Finding, Severity
 from ..model.results import FileOutcome, Result
-from ..verdict import plural, sentence
+from ..verdict.phrases import plural, sentence
 from . import terminal
 from .base import Reporter
 

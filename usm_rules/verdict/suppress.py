@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 
-from .findings import Findings
-from .model.findings import Finding, Suppression
-from .model.inputs import Directive
-from .model.problems import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, WHOLE_REQUIREMENT
-from .read.config import Waiver
+from ..check.findings import Findings
+from ..model.findings import Finding, Suppression
+from ..model.inputs import Directive
+from ..model.problems import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, WHOLE_REQUIREMENT
+from ..read.config import Waiver
 
 
 def apply_directives(findings: list[Finding], directives: Iterable[Directive],

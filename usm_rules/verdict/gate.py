@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .model.findings import Severity
-from .model.results import Result
-from .verdict import below
+from ..model.findings import Severity
+from ..model.results import Result
+from .phrases import below
 
 
 def failing(result: Result, fail_on: str = "error", min_maturity: int = 1) -> list[str]:

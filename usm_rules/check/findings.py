@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from .engine.vocabulary import aspect
-from .model.findings import Finding, Severity
-from .model.problems import RULE_CRASHED, Problem
+from ..engine.vocabulary import aspect
+from ..model.findings import Finding, Severity
+from ..model.problems import RULE_CRASHED, Problem
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-zA-Z0-9]*)\.([a-zA-Z][a-zA-Z0-9]*)\}")
 

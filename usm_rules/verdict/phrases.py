@@ -6,8 +6,8 @@ CLI's closing line) builds its verdict from these phrases, so they can never dis
 
 from __future__ import annotations
 
+from ..model.results import DEFAULT_MAPPING, Limiter, Maturity, Result
 from .ceiling import LEVELS, TOP
-from .model.results import DEFAULT_MAPPING, Limiter, Maturity, Result
 
 NOT_LIMITING = "process design does not limit maturity"
 

@@ -6,9 +6,9 @@ that cannot be checked must fail the run whatever rules were chosen.
 
 from __future__ import annotations
 
-from .model.findings import Severity
-from .model.rules import Catalog
-from .read.spelling import suggestion
+from ..model.findings import Severity
+from ..model.rules import Catalog
+from ..read.spelling import suggestion
 
 
 class SelectionError(ValueError):

@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .engine.conditions import Compiled, ConditionError, compile_condition
-from .engine.vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
+from ..engine.conditions import Compiled, ConditionError, compile_condition
+from ..engine.vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
+from ..model.errors import CatalogError
+from ..model.findings import Severity
+from ..model.problems import BUILTIN
+from ..model.rules import Catalog, Rule
+from ..model.shipped import shipped
+from ..read.own_files import load_data_file
 from .findings import PLACEHOLDER
-from .model.errors import CatalogError
-from .model.findings import Severity
-from .model.problems import BUILTIN
-from .model.rules import Catalog, Rule
-from .model.shipped import shipped
-from .read.own_files import load_data_file
 
 
 @dataclass(frozen=True, kw_only=True)

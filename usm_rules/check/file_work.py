@@ -14,19 +14,19 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..language.detection import Reading, reading
+from ..language.lexicons import reader, supported
+from ..language.reader import Reader
+from ..model.documents import Document
+from ..model.inputs import Input
+from ..model.limits import Limits
+from ..model.results import DocumentLanguage
+from ..read.discovery import Source, read_source
+from ..read.files import NotRead
+from ..read.formats.yaml_reader import DEFAULT_LIMITS
+from ..read.inputs import read_input
 from .cache import FileCache
 from .facts import Fact, build_facts
-from .language.detection import Reading, reading
-from .language.lexicons import reader, supported
-from .language.reader import Reader
-from .model.documents import Document
-from .model.inputs import Input
-from .model.limits import Limits
-from .model.results import DocumentLanguage
-from .read.discovery import Source, read_source
-from .read.files import NotRead
-from .read.formats.yaml_reader import DEFAULT_LIMITS
-from .read.inputs import read_input
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .model.findings import Finding, Severity
-from .model.results import Limiter, Maturity
+from ..model.findings import Finding, Severity
+from ..model.results import Limiter, Maturity
 
 LEVELS = {
     1: "technology-driven",

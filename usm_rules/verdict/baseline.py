@@ -12,10 +12,10 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from .model.findings import Finding, Suppression
-from .model.limits import Limits
-from .model.results import Result
-from .read.files import read_bounded
+from ..model.findings import Finding, Suppression
+from ..model.limits import Limits
+from ..model.results import Result
+from ..read.files import read_bounded
 
 VERSION = 1
 

@@ -20,12 +20,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..model.findings import Finding, Severity
+from ..model.results import Result
 from .ceiling import LEVELS, TOP
-from .model.findings import Finding, Severity
-from .model.results import Result
 
 if TYPE_CHECKING:
-    from .model.rules import Catalog
+    from ..model.rules import Catalog
 
 MAJOR = "major"
 MINOR = "minor"

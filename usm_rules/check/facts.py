@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .engine.vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
-from .language import reader as p
-from .language.lexicons import activity_keys
-from .model.documents import Document
-from .read.spelling import nearest
+from ..engine.vocabulary import FACT_ATTRIBUTES, FACT_POSITIONS
+from ..language import reader as p
+from ..language.lexicons import activity_keys
+from ..model.documents import Document
+from ..read.spelling import nearest
 
 Position = tuple[int, int]
 

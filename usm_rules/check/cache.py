@@ -24,10 +24,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .model.shipped import shipped
-from .version import __version__
+from ..model.shipped import shipped
+from ..version import __version__
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # the usm_rules package
 
 
 def default_folder() -> Path:
@@ -41,11 +41,11 @@ def default_folder() -> Path:
 def fingerprint() -> str:
     """This installation: version, Python, and the bytes of everything that shapes a file's work."""
     digest = hashlib.sha256(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}".encode())
-    files = sorted(_PACKAGE.rglob("*.py"))
+    files = [(path.relative_to(_PACKAGE).as_posix(), path) for path in sorted(_PACKAGE.rglob("*.py"))]
     for folder in ("schemas", "lexicons"):
-        files += sorted(p for p in shipped(folder).iterdir() if p.is_file())
-    for path in files:
-        digest.update(str(path.relative_to(path.parent.parent)).encode())
+        files += [(f"{folder}/{path.name}", path) for path in sorted(shipped(folder).iterdir()) if path.is_file()]
+    for name, path in files:
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
