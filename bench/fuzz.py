@@ -32,8 +32,8 @@ from strategies import any_input, mutated_bpmn  # noqa: E402
 
 import usm_rules  # noqa: E402
 from usm_rules.api import prepare_catalog  # noqa: E402
+from usm_rules.output.formats import REPORTERS, Context, report  # noqa: E402
 from usm_rules.read.config import Config  # noqa: E402
-from usm_rules.reporters import REPORTERS, Context, report  # noqa: E402
 
 
 def rendered(result, catalog) -> dict[str, str]:

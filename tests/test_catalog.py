@@ -13,7 +13,7 @@ from usm_rules import load_catalog
 from usm_rules.cli import cli
 from usm_rules.engine.vocabulary import FACT_TYPES
 from usm_rules.model.problems import BUILTIN
-from usm_rules.ruledocs import rendered
+from usm_rules.output.rule_docs import rendered
 
 CUSTOM = """\
 id: ACME001

@@ -268,8 +268,8 @@ def test_a_mistyped_rule_gets_the_nearest_name(folder):
 
 def test_the_offered_names_are_exactly_what_the_registries_hold():
     from usm_rules.choices import CHECK_FORMATS, REPORT_FORMATS
-    from usm_rules.report import FORMATS
-    from usm_rules.reporters import REPORTERS
+    from usm_rules.output.audit import FORMATS
+    from usm_rules.output.formats import REPORTERS
 
     assert sorted(CHECK_FORMATS) == sorted(REPORTERS)
     assert sorted(REPORT_FORMATS) == sorted(FORMATS)

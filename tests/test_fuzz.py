@@ -50,7 +50,7 @@ def test_mutated_documents_check_without_crashing(tmp_path, edits):
 def _render(result, catalog, format_: str) -> str:
     import io
 
-    from usm_rules.reporters import REPORTERS, Context, report
+    from usm_rules.output.formats import REPORTERS, Context, report
 
     stream = io.StringIO()
     report(REPORTERS[format_](stream, Context("usm-rules", "0", catalog)), result)

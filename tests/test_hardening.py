@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from conftest import REPO, SAMPLES
 
 from usm_rules.cli import cli
-from usm_rules.reporters import text as text_reporter
+from usm_rules.output.formats import text as text_reporter
 
 RECOVER = (SAMPLES / "reference" / "recover.yaml").read_text(encoding="utf-8")
 MODEL = (SAMPLES / "reference" / "model.yaml").read_text(encoding="utf-8")

@@ -19,9 +19,9 @@ import usm_rules
 from usm_rules.api import prepare_catalog
 from usm_rules.cli import cli
 from usm_rules.model.shipped import shipped
+from usm_rules.output.audit import build_report, render
+from usm_rules.output.audit.reclassify import Declared, belongs_to
 from usm_rules.read.config import Config
-from usm_rules.report import build_report, render
-from usm_rules.report.reclassify import Declared, belongs_to
 
 CHROMIUM = Path("/usr/bin/chromium")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
@@ -400,14 +400,15 @@ def test_the_report_reads_standard_input_once_and_quotes_what_was_read(tmp_path,
 
 def test_the_report_package_never_reads_input_files():
     graph = grimp.build_graph("usm_rules")
-    for module in graph.find_descendants("usm_rules.report") | {"usm_rules.report"}:
+    for module in graph.find_descendants("usm_rules.output.audit") | {"usm_rules.output.audit"}:
         imported = graph.find_modules_directly_imported_by(module)
-        assert not imported & {"usm_rules.loader", "usm_rules.discovery.read_source", "usm_rules.inputs.read_input"}
-    for module in (Path(usm_rules.__file__).parent / "report").glob("*.py"):
+        assert not imported & {"usm_rules.read.formats.yaml_reader", "usm_rules.read.formats.bpmn_reader",
+                               "usm_rules.read.files", "usm_rules.read.inputs"}
+    for module in (Path(usm_rules.__file__).parent / "output" / "audit").glob("*.py"):
         source = module.read_text(encoding="utf-8")
         assert "read_bytes" not in source and "read_text" not in source and "open(" not in source, module
 
 
 def test_the_templates_are_package_data():
-    folder = Path(usm_rules.__file__).parent / "report" / "templates"
+    folder = Path(usm_rules.__file__).parent / "output" / "audit" / "templates"
     assert {p.name for p in folder.iterdir()} >= {"report.html.j2", "report.md.j2", "report.css"}

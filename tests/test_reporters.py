@@ -23,12 +23,12 @@ import usm_rules
 from usm_rules.model.findings import Finding, Severity, Suppression
 from usm_rules.model.results import FileOutcome
 from usm_rules.model.shipped import shipped
-from usm_rules.reporters import REPORTERS, Context, report
-from usm_rules.reporters.github import escape_data, escape_property
-from usm_rules.reporters.json_report import requirement_rows
-from usm_rules.reporters.markdown import escape
-from usm_rules.reporters.sarif import artifact_location
-from usm_rules.reporters.text import finding_line
+from usm_rules.output.formats import REPORTERS, Context, report
+from usm_rules.output.formats.github import escape_data, escape_property
+from usm_rules.output.formats.json_report import requirement_rows
+from usm_rules.output.formats.markdown import escape
+from usm_rules.output.formats.sarif import artifact_location
+from usm_rules.output.formats.text import finding_line
 from usm_rules.verdict.ceiling import maturity
 
 HERE = Path(__file__).resolve().parent
@@ -382,7 +382,7 @@ def test_sarif_rules_link_to_their_docs(result, catalog):
 def mask(text: str) -> str:
     """Hide what changes between machines and releases: the version, the working folder and
     the rule pack's hash (it changes with every rule edit; test_report checks its value)."""
-    from usm_rules.report.provenance import rule_hash
+    from usm_rules.output.audit.provenance import rule_hash
 
     digest = rule_hash(usm_rules.load_catalog())
     text = text.replace(digest, "RULEHASH").replace(digest[:12], "RULEHASH")

@@ -150,7 +150,7 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
           color: str, quiet: bool, statistics: bool) -> None:
     """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
     from .api import run
-    from .reporters import REPORTERS, Context, report
+    from .output.formats import REPORTERS, Context, report
     from .verdict.gate import failing
 
     with _usage_errors():
@@ -260,7 +260,7 @@ def convert(files: tuple[str, ...], folder: str) -> None:
     (a Procedure and a WorkInstruction hold them), gateways kept, a ProcessModel for several."""
     from .convert import convert as convert_file
     from .model.limits import Limits
-    from .output import OutputError, write_text
+    from .output.writes import OutputError, write_text
     from .read.files import read_bounded
     from .yamlwriter import dump
 
@@ -311,13 +311,13 @@ def history_command(path: str, since: str | None, max_commits: int, format_: str
     if format_ == "json":
         text = json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n"
     else:
-        from .report.render import render_history
+        from .output.audit.render import render_history
 
         text = render_history(found, format_)
     if output is None:
         _to_stdout(text)
         return
-    from .output import OutputError, write_text
+    from .output.writes import OutputError, write_text
 
     try:
         write_text(output, text)
@@ -343,7 +343,7 @@ def _history(path: str, config: Config, since: str | None, max_commits: int, cac
 
     from .api import prepare_catalog
     from .history import history
-    from .report.provenance import rule_hash
+    from .output.audit.provenance import rule_hash
 
     catalog = prepare_catalog(config, cache=cache)
     return history(path, lambda folder: usm_rules.check_paths([str(folder)], catalog=catalog, config=config,
@@ -389,8 +389,8 @@ def list_rules(rule_dirs: tuple[str, ...], format_: str) -> None:
 def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     """Show a rule's rationale, remediation, USM reference and examples."""
     from .check.catalog import load_catalog
+    from .output.rule_docs import page, text
     from .read.spelling import suggestion
-    from .ruledocs import page, text
 
     with _usage_errors():
         catalog = load_catalog(rule_dirs)
@@ -405,7 +405,7 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
 def docs(folder: str) -> None:
     """Write the rule reference (Markdown) into FOLDER (docs): FOLDER/rules/ and FOLDER/facts.md."""
     from .check.catalog import load_catalog
-    from .ruledocs import write
+    from .output.rule_docs import write
 
     written = write(load_catalog(), Path(folder))
     click.echo(f"wrote {len(written)} pages to {folder}")
@@ -432,8 +432,8 @@ def audit_report(request: Request, output: str | None, format_: str, auditee: st
     bytes. Exits 0 once written: the report is not a gate (use `check` for that).
     """
     from .api import run
-    from .report import Audit, ReportError, build_report
-    from .report import render as render_report
+    from .output.audit import Audit, ReportError, build_report
+    from .output.audit import render as render_report
     from .verdict.phrases import sentence
 
     if output is None and format_ == "html":
@@ -473,8 +473,8 @@ def _usage_error_types() -> tuple[type[Exception], ...]:
     from .history import HistoryError
     from .model.errors import CatalogError
     from .model.limits import LimitError
+    from .output.audit import ReportError
     from .read.config import ConfigError
-    from .report import ReportError
     from .verdict.baseline import BaselineError
 
     return CatalogError, SelectionError, ConfigError, BaselineError, ReportError, LimitError, HistoryError
@@ -485,7 +485,7 @@ def _open_output(path: str | None, result: Result) -> Iterator[TextIO]:
     """A stream for the whole output, written once it is complete: to ``path`` through a
     temporary file renamed into place (never over one of the checked files), or to standard
     output. Nothing is written if the output is not finished."""
-    from .output import OutputError, is_one_of, write_text
+    from .output.writes import OutputError, is_one_of, write_text
 
     if path is not None and is_one_of(path, (item.path for item in result.inputs)):
         raise UsageProblem(f"-o {path} is one of the checked files; refusing to overwrite it")
@@ -526,7 +526,7 @@ def _stop(signum: int) -> None:
     for name in ("SIGINT", "SIGTERM"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)  # a second Ctrl-C cannot cut the clean-up short
     from .engine.workers import stop_children
-    from .output import abandon
+    from .output.writes import abandon
 
     stop_children()
     abandon()

@@ -81,7 +81,7 @@ def build(cache: Path | None) -> UsmServer:
         found = [s for s in ls.shown.get(params.text_document.uri, []) if _inside(params.position, s.diagnostic.range)]
         if not found:
             return None
-        from .ruledocs import markdown, page
+        from .output.rule_docs import markdown, page
 
         catalog = _catalog(ls)
         pages = [markdown(page(catalog[s.rule])) for s in found if s.rule in catalog.rules]
@@ -174,8 +174,8 @@ def _utf16(text: str) -> int:
 
 
 def _diagnostic(finding: Any, lines: list[str], catalog: Any) -> _Shown:
-    from .markup import token_length
-    from .reporters.base import help_uri
+    from .output.escape import token_length
+    from .output.formats.base import help_uri
 
     line = max(0, finding.line - 1)
     source = lines[line].rstrip("\r\n") if line < len(lines) else ""

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import groupby
 
-from ..model.findings import Finding
-from ..model.inputs import Input
-from ..model.requirements import REQUIREMENTS
-from ..model.results import Result
-from ..model.rules import Catalog
-from ..verdict.grades import GRADES, graded
+from ...model.findings import Finding
+from ...model.inputs import Input
+from ...model.requirements import REQUIREMENTS
+from ...model.results import Result
+from ...model.rules import Catalog
+from ...verdict.grades import GRADES, graded
 from .capability import status
 from .data import Evidence, QuoteLine, Ref, RequirementEvidence, RuleEvidence, SuppressedRow
 

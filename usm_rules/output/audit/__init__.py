@@ -15,15 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.findings import Finding, Severity
-from ..model.requirements import REQUIREMENTS
-from ..model.results import Result
-from ..model.rules import Catalog
-from ..spreadsheet import table
-from ..verdict.ceiling import LEVELS
-from ..verdict.grades import GRADES, MAJOR, MINOR, OBSERVATION, graded, roadmap_for
-from ..verdict.phrases import accepted, likely, plural
-from ..version import __version__
+from ...model.findings import Finding, Severity
+from ...model.requirements import REQUIREMENTS
+from ...model.results import Result
+from ...model.rules import Catalog
+from ...verdict.ceiling import LEVELS
+from ...verdict.grades import GRADES, MAJOR, MINOR, OBSERVATION, graded, roadmap_for
+from ...verdict.phrases import accepted, likely, plural
+from ...version import __version__
+from ..formats.csv_report import table
 from .capability import concerns, matrix, overall, processes
 from .data import AuditFrame, InputFile, MappingRow, Provenance, Ref, ReportData, Verdict
 from .evidence import Quotes, evidence, number_findings, suppressed

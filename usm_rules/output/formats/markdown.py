@@ -9,13 +9,13 @@ Text from the input is escaped so that it can neither break a table nor inject H
 
 from __future__ import annotations
 
-from ..markup import escape
-from ..model.findings import Finding, Severity
-from ..model.requirements import REQUIREMENTS
-from ..model.requirements import status as requirement_status
-from ..model.results import Result
-from ..verdict.ceiling import LEVELS
-from ..verdict.phrases import heading, holders, plural
+from ...model.findings import Finding, Severity
+from ...model.requirements import REQUIREMENTS
+from ...model.requirements import status as requirement_status
+from ...model.results import Result
+from ...verdict.ceiling import LEVELS
+from ...verdict.phrases import heading, holders, plural
+from ..escape import escape
 from .base import Reporter
 
 MAX_ROWS = 200  # a pull-request comment holds at most 65,536 characters

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..model.findings import Finding
-from ..model.results import FileOutcome, Result
-from ..model.rules import Catalog, Rule
-from ..model.shipped import shipped
+from ...model.findings import Finding
+from ...model.results import FileOutcome, Result
+from ...model.rules import Catalog, Rule
+from ...model.shipped import shipped
 
 
 @dataclass(frozen=True)

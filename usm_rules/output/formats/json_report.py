@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from ..model.findings import Severity
-from ..model.requirements import REQUIREMENTS, status
-from ..model.results import Limiter, Result
-from ..verdict.ceiling import LEVELS
-from ..verdict.grades import graded, roadmap_for
+from ...model.findings import Severity
+from ...model.requirements import REQUIREMENTS, status
+from ...model.results import Limiter, Result
+from ...verdict.ceiling import LEVELS
+from ...verdict.grades import graded, roadmap_for
 from .base import Reporter
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from ..markup import line_start, token_length, visible
-from ..model.findings import Finding, Severity
-from ..model.requirements import REQUIREMENTS
-from ..model.results import Result
-from ..model.rules import Catalog
-from ..verdict.phrases import plural
+from ...model.findings import Finding, Severity
+from ...model.requirements import REQUIREMENTS
+from ...model.results import Result
+from ...model.rules import Catalog
+from ...verdict.phrases import plural
+from ..escape import line_start, token_length, visible
 from .base import help_uri
 
 RESET = "\x1b[0m"

@@ -11,9 +11,9 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..model.rules import Catalog
-from ..model.shipped import shipped
-from ..read.discovery import display_path
+from ...model.rules import Catalog
+from ...model.shipped import shipped
+from ...read.discovery import display_path
 
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 

@@ -11,9 +11,9 @@ GitHub shows at most 10 annotations of each kind per step; the ``markdown`` form
 
 from __future__ import annotations
 
-from ..markup import visible
-from ..model.findings import Finding, Severity
-from ..model.results import FileOutcome, Result
+from ...model.findings import Finding, Severity
+from ...model.results import FileOutcome, Result
+from ..escape import visible
 from .base import Reporter
 from .text import ceiling_line, summary_line
 

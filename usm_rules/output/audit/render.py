@@ -15,8 +15,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..markup import escape, visible
-from ..verdict.ceiling import TOP
+from ...verdict.ceiling import TOP
+from ..escape import escape, visible
 from .data import ReportData
 
 LABEL_WIDTH = 34  # characters of a process name shown in the chart
@@ -63,7 +63,7 @@ def _markdown() -> Environment:
 
 def _base(autoescape: bool, finalize: Callable | None = None) -> Environment:
     return Environment(
-        loader=PackageLoader("usm_rules.report", "templates"), autoescape=autoescape, finalize=finalize,
+        loader=PackageLoader("usm_rules.output.audit", "templates"), autoescape=autoescape, finalize=finalize,
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
 

@@ -8,9 +8,9 @@ about models, practices, projects and files included.
 
 from __future__ import annotations
 
-from ..model.findings import Finding
-from ..model.requirements import status
-from ..model.results import Result
+from ...model.findings import Finding
+from ...model.requirements import status
+from ...model.results import Result
 from .data import Cell, MatrixRow, Ref
 from .reclassify import Declared
 

@@ -9,10 +9,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check.catalog import EngineRule
-from .engine.vocabulary import reference as facts_reference
-from .model.requirements import REQUIREMENTS
-from .model.rules import Catalog, Rule
+from ..check.catalog import EngineRule
+from ..engine.vocabulary import reference as facts_reference
+from ..model.requirements import REQUIREMENTS
+from ..model.rules import Catalog, Rule
 
 EVIDENCE = {  # SPEC section 4
     "exact": "structure: a key, a reference, a graph property",

@@ -6,10 +6,10 @@ design does not limit you", never "you are at level 5".
 
 from __future__ import annotations
 
-from ..model.findings import Finding
-from ..model.results import Limiter, Result
-from ..verdict.ceiling import LEVELS
-from ..verdict.phrases import report_lead
+from ...model.findings import Finding
+from ...model.results import Limiter, Result
+from ...verdict.ceiling import LEVELS
+from ...verdict.phrases import report_lead
 from .data import Bar, Holder, Level, Ref
 
 # One line each, from the USM Value Maturity Model (USM.md).

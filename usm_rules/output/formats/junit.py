@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..model.findings import Finding, Severity
-from ..model.results import FileOutcome, Result
-from ..verdict.gate import failing
-from ..verdict.phrases import plural
+from ...model.findings import Finding, Severity
+from ...model.results import FileOutcome, Result
+from ...verdict.gate import failing
+from ...verdict.phrases import plural
 from .base import Reporter
 from .text import ceiling_line, finding_line, summary_line
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..markup import line_start, visible
-from ..model.findings import Finding, Severity
-from ..model.results import FileOutcome, Result
-from ..verdict.phrases import plural, sentence
+from ...model.findings import Finding, Severity
+from ...model.results import FileOutcome, Result
+from ...verdict.phrases import plural, sentence
+from ..escape import line_start, visible
 from . import terminal
 from .base import Reporter
 

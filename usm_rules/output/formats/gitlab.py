@@ -14,8 +14,8 @@ import hashlib
 import json
 from collections import Counter
 
-from ..model.findings import Finding, Severity
-from ..model.results import Result
+from ...model.findings import Finding, Severity
+from ...model.results import Result
 from .base import Reporter
 
 

@@ -14,10 +14,10 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from ..model.findings import Finding, Severity
-from ..model.results import Result
-from ..model.rules import Rule
-from ..model.shipped import shipped
+from ...model.findings import Finding, Severity
+from ...model.results import Result
+from ...model.rules import Rule
+from ...model.shipped import shipped
 from .base import Reporter, help_uri
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -1,4 +1,4 @@
-"""Findings as CSV, for spreadsheets: one row per finding with its grade and acceptance.
+"""``csv``: findings as CSV, for spreadsheets: one row per finding with its grade and acceptance.
 
 Every finding is a row, accepted ones too (``accepted`` names how: baseline, waiver, inline or
 file suppression, with the reason, approver and expiry), so a spreadsheet never shows an
@@ -13,8 +13,10 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 
-from .model.findings import Finding
-from .verdict.grades import GRADES
+from ...model.findings import Finding
+from ...model.results import Result
+from ...verdict.grades import GRADES, graded
+from .base import Reporter
 
 COLUMNS = ("file", "line", "column", "rule", "name", "requirement", "severity", "confidence", "ceiling", "grade",
            "accepted", "reason", "approver", "expires", "subject", "message")
@@ -38,3 +40,11 @@ def table(findings: Iterable[Finding], grade_of: Callable[[Finding], str]) -> st
             GRADES[grade_of(f)], accepted.kind if accepted else "", accepted.reason if accepted else "",
             accepted.approver if accepted else "", accepted.expires if accepted else "", f.subject, f.message)])
     return buffer.getvalue()
+
+
+class CsvReporter(Reporter):
+    name = "csv"
+    description = "one row per finding with its grade and whether it was accepted (spreadsheets)"
+
+    def finish(self, result: Result) -> None:
+        self.stream.write(table(result.findings, lambda f: graded(f, self.context.catalog)))

@@ -21,8 +21,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model.findings import Finding, Severity
-from ..model.inputs import Input
+from ...model.findings import Finding, Severity
+from ...model.inputs import Input
 from .data import Reclassified, Ref
 
 
