@@ -22,7 +22,7 @@ from test_report import chromium, dom
 import usm_rules
 from usm_rules.api import prepare_catalog
 from usm_rules.cli import cli
-from usm_rules.history import history
+from usm_rules.history.trend import history
 from usm_rules.read.config import Config
 
 EPOCH = "1767225600"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model.problems import Problem
-from .read.formats.bpmn_reader import convert_tree, file_stem, forks, read_tree, slug
+from ..model.problems import Problem
+from ..read.formats.bpmn_reader import convert_tree, file_stem, forks, read_tree, slug
 
 WHO_KEYS = ("performer", "role")
 HOW_KEYS = ("tool",)

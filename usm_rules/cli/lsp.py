@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from .version import __version__
+from ..version import __version__
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a changed document is checked
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
@@ -81,7 +81,7 @@ def build(cache: Path | None) -> UsmServer:
         found = [s for s in ls.shown.get(params.text_document.uri, []) if _inside(params.position, s.diagnostic.range)]
         if not found:
             return None
-        from .output.rule_docs import markdown, page
+        from ..output.rule_docs import markdown, page
 
         catalog = _catalog(ls)
         pages = [markdown(page(catalog[s.rule])) for s in found if s.rule in catalog.rules]
@@ -121,7 +121,7 @@ def _inside(position: types.Position, span: types.Range) -> bool:
 
 def _catalog(ls: UsmServer) -> Any:
     if ls._catalog is None:
-        from .check.catalog import load_catalog
+        from ..check.catalog import load_catalog
 
         ls._catalog = load_catalog()
     return ls._catalog
@@ -135,11 +135,11 @@ def check_open_documents(ls: UsmServer) -> None:
         return
     import usm_rules
 
-    from .api import prepare_catalog
-    from .check.selection import SelectionError
-    from .model.errors import CatalogError
-    from .model.limits import LimitError
-    from .read.config import Config, ConfigError, find_config, load_config
+    from ..api import prepare_catalog
+    from ..check.selection import SelectionError
+    from ..model.errors import CatalogError
+    from ..model.limits import LimitError
+    from ..read.config import Config, ConfigError, find_config, load_config
 
     paths = {uri: str(path_of(uri)) for uri in documents}
     overlay = {str(Path(path).resolve()): documents[uri].source.encode("utf-8") for uri, path in paths.items()}
@@ -174,8 +174,8 @@ def _utf16(text: str) -> int:
 
 
 def _diagnostic(finding: Any, lines: list[str], catalog: Any) -> _Shown:
-    from .output.escape import token_length
-    from .output.formats.base import help_uri
+    from ..output.escape import token_length
+    from ..output.formats.base import help_uri
 
     line = max(0, finding.line - 1)
     source = lines[line].rstrip("\r\n") if line < len(lines) else ""
@@ -197,7 +197,7 @@ def _diagnostic(finding: Any, lines: list[str], catalog: Any) -> _Shown:
 
 def serve(cache: Path | None) -> None:
     """Serve one editor over standard input and output until it says exit."""
-    from .engine.workers import shared_hub
+    from ..engine.workers import shared_hub
 
     shared_hub()  # forked before pygls starts its threads
     build(cache).start_io()

@@ -1,0 +1,131 @@
+"""``usm-rules report`` and ``usm-rules history``: the audit report, and the ceiling at each commit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..choices import REPORT_FORMATS
+from ..version import __version__
+from .errors import TOOL, UsageProblem, open_output, to_stdout, usage_errors
+from .options import load_config_for, run_options, something_to_check
+
+if TYPE_CHECKING:
+    from ..api import Request
+    from ..read.config import Config
+
+
+@click.command(name="report")
+@run_options(baseline_help="Findings in this baseline are listed as suppressed, not counted.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report here; needed for html (- for standard output).")
+@click.option("-f", "--format", "format_", type=click.Choice(REPORT_FORMATS), default="html",
+              show_default=True, help="Report format.")
+@click.option("--auditee", help="The organisation or unit audited [default: the configuration's audit.auditee].")
+@click.option("--scope", help="What the audit covers [default: the configuration's, else the files read].")
+@click.option("--objective", help="Why the audit is done [default: the configuration's, else USM conformance].")
+@click.option("--auditor", help="Who audits; the sign-off block names them [default: the configuration's].")
+@click.option("--history", "history_commits", type=click.IntRange(0), default=0,
+              help="Show the ceiling at the last N commits that touched the first PATH (in a git repository).")
+def audit_report(request: Request, output: str | None, format_: str, auditee: str | None, scope: str | None,
+                 objective: str | None, auditor: str | None, history_commits: int) -> None:
+    """Write a self-contained audit report of PATHS (default: the current folder).
+
+    Verdict, capability and value lenses, reclassified items, evidence and provenance in one
+    file. Its time comes from SOURCE_DATE_EPOCH when set, so the same inputs give the same
+    bytes. Exits 0 once written: the report is not a gate (use `check` for that).
+    """
+    from ..api import run
+    from ..output.audit import Audit, ReportError, build_report
+    from ..output.audit import render as render_report
+    from ..verdict.phrases import sentence
+
+    if output is None and format_ == "html":
+        raise UsageProblem("report --format html needs -o FILE (or -o - for standard output)")
+    with usage_errors():
+        catalog, result = run(request)
+    something_to_check(result, request.paths)
+    try:
+        stated = dict(request.config.audit)
+        audit = Audit(auditee=auditee or stated.get("auditee", ""), scope=scope or stated.get("scope", ""),
+                      objective=objective or stated.get("objective", ""), auditor=auditor or stated.get("auditor", ""))
+        trend = trend_for(request, history_commits) if history_commits else None
+        data = build_report(result, catalog, tool=TOOL, version=__version__, audit=audit, history=trend)
+    except ReportError as error:
+        raise UsageProblem(str(error)) from None
+    to_file = output not in (None, "-")
+    with open_output(output if to_file else None, result) as stream:
+        stream.write(render_report(data, format_))
+    if to_file:
+        click.echo(f"{TOOL}: report written to {output}: {sentence(result)}", err=True)
+
+
+
+@click.command(name="history")
+@click.argument("path", required=False, default=".")
+@click.option("--since", help="Only the commits after this revision (a tag, a branch, a commit).")
+@click.option("--max-commits", type=click.IntRange(1), default=50, show_default=True,
+              help="The newest commits that touched PATH to check.")
+@click.option("-f", "--format", "format_", type=click.Choice(["html", "json", "markdown"]), default=None,
+              help="Output format [default: html with -o, markdown on standard output].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the history here.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Use this configuration instead of the nearest .usm-rules.yaml.")
+@click.option("--no-cache", is_flag=True, help="Check every version anew; leave the cache alone.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Keep results here [default: the user cache folder].")
+def history_command(path: str, since: str | None, max_commits: int, format_: str | None, output: str | None,
+                    config_file: str | None, no_cache: bool, cache_dir: str | None) -> None:
+    """The maturity ceiling of PATH (default: .) at each git commit that touched it, checked from
+    git's object store (the working tree is not touched): a chart and a table, or JSON."""
+    from ..check.cache import default_folder
+
+    cache = None if no_cache else Path(cache_dir) if cache_dir else default_folder()
+    with usage_errors():
+        found = history_of(path, load_config_for((path,), config_file, False), since, max_commits, cache)
+    format_ = format_ or ("html" if output else "markdown")
+    if format_ == "json":
+        text = json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        from ..output.audit.render import render_history
+
+        text = render_history(found, format_)
+    if output is None:
+        to_stdout(text)
+        return
+    from ..output.writes import OutputError, write_text
+
+    try:
+        write_text(output, text)
+    except OutputError as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(f"{TOOL}: history of {len(found.points)} commit(s) written to {output}", err=True)
+
+
+def trend_for(request: Request, commits: int) -> Any:
+    """The ceiling's history for the report, or None (with a note) outside a git repository."""
+    from ..history.trend import HistoryError
+
+    path = next((p for p in request.paths if p != "-"), ".")
+    try:
+        return history_of(path, request.config, None, commits, request.cache)
+    except HistoryError as error:
+        click.echo(f"{TOOL}: note: no trend in the report: {error}", err=True)
+        return None
+
+
+def history_of(path: str, config: Config, since: str | None, max_commits: int, cache: Path | None) -> Any:
+    import usm_rules
+
+    from ..api import prepare_catalog
+    from ..history.trend import history
+    from ..output.audit.provenance import rule_hash
+
+    catalog = prepare_catalog(config, cache=cache)
+    return history(path, lambda folder: usm_rules.check_paths([str(folder)], catalog=catalog, config=config,
+                                                              cache=cache),
+                   since=since, max_commits=max_commits, cache=cache, salt=f"{rule_hash(catalog)}|{config!r}")
+

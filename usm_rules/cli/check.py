@@ -1,0 +1,88 @@
+"""``usm-rules check`` and ``usm-rules baseline create``: a run's verdict, or today's findings accepted."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from ..choices import CHECK_FORMATS, FAIL_ON
+from ..version import __version__
+from .errors import EXIT_FAIL, EXIT_OK, TOOL, open_output, usage_errors
+from .options import run_options, something_to_check
+
+if TYPE_CHECKING:
+    from ..api import Request
+
+
+@click.command()
+@run_options(baseline_help="Only findings not in this baseline count (see `usm-rules baseline create`).")
+@click.option("-f", "--format", "format_", type=click.Choice(CHECK_FORMATS), default="text",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity that fails the run [default: error, or the configuration's].")
+@click.option("--min-maturity", type=click.IntRange(1, 5), default=None,
+              help="Fail when the maturity ceiling is below this level [default: 1, or the configuration's].")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour, source lines and rule links in the text format: auto means on a terminal, unless "
+                   "NO_COLOR is set (or FORCE_COLOR).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, no reasons for failing.")
+@click.option("--statistics", is_flag=True, help="Text format: a count per rule instead of each finding.")
+def check(request: Request, format_: str, output: str | None, fail_on: str | None, min_maturity: int | None,
+          color: str, quiet: bool, statistics: bool) -> None:
+    """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
+    from ..api import run
+    from ..output.formats import REPORTERS, Context, report
+    from ..verdict.gate import failing
+
+    with usage_errors():
+        catalog, result = run(request)
+    something_to_check(result, request.paths)
+    config = request.config
+    fail_on, min_maturity = fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1
+    context = Context(TOOL, __version__, catalog, fail_on, min_maturity, color=colour(color, output),
+                      quiet=quiet, statistics=statistics)
+    with open_output(output, result) as stream, usage_errors():
+        report(REPORTERS[format_](stream, context), result)
+    reasons = failing(result, fail_on, min_maturity)
+    for reason in reasons if not quiet else ():
+        click.echo(f"{TOOL}: fail: {reason}", err=True)
+    sys.exit(EXIT_FAIL if reasons else EXIT_OK)
+
+
+def colour(choice: str, output: str | None) -> bool:
+    """``--color``, then NO_COLOR (https://no-color.org), then FORCE_COLOR, then whether standard
+    output is a terminal: colour never reaches a pipe or a file unless asked for."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "").lower() not in ("", "0", "false", "no"):
+        return True
+    return output is None and sys.stdout.isatty()
+
+
+@click.group()
+def baseline() -> None:
+    """Accept today's findings so that only new ones fail (see check --baseline)."""
+
+
+@baseline.command(name="create")
+@run_options()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The baseline file to write.")
+def baseline_create(request: Request, output: str) -> None:
+    """Write every finding that counts today into a baseline file."""
+    from ..api import run
+    from ..verdict.baseline import build
+
+    with usage_errors():
+        _, result = run(request)
+    something_to_check(result, request.paths)
+    with open_output(output, result) as stream:
+        json.dump(build(result, TOOL, __version__), stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+    click.echo(f"{TOOL}: baseline of {len(result.active)} finding(s) written to {output}", err=True)

@@ -1,0 +1,84 @@
+"""The reference commands: ``rules``, ``explain``, ``docs`` and ``schema``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .errors import TOOL, UsageProblem, usage_errors
+
+
+@click.command(name="rules")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Add a rule pack folder.")
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_rules(rule_dirs: tuple[str, ...], format_: str) -> None:
+    """List the rules: id, name, requirement, severity, ceiling, summary."""
+    from ..check.catalog import load_catalog
+
+    with usage_errors():
+        catalog = load_catalog(rule_dirs)
+    if format_ == "json":
+        rows = [{"id": r.id, "name": r.name, "requirement": r.requirement, "severity": r.severity.value,
+                 "confidence": r.confidence, "ceiling": r.ceiling, "summary": r.summary} for r in catalog]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in catalog:
+        ceiling = "-" if r.ceiling is None else str(r.ceiling)
+        click.echo(f"{r.id}  {r.name:<32} R{r.requirement:<2} {r.severity.value:<7} ceiling {ceiling}  {r.summary}")
+
+
+@click.command()
+@click.argument("rule")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Add a rule pack folder.")
+def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
+    """Show a rule's rationale, remediation, USM reference and examples."""
+    from ..check.catalog import load_catalog
+    from ..output.rule_docs import page, text
+    from ..read.spelling import suggestion
+
+    with usage_errors():
+        catalog = load_catalog(rule_dirs)
+    found = catalog.find(rule)
+    if found is None:
+        raise UsageProblem(f"unknown rule '{rule}'{suggestion(rule, catalog.handles())}; `{TOOL} rules` lists them")
+    click.echo(text(page(found)))
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+def docs(folder: str) -> None:
+    """Write the rule reference (Markdown) into FOLDER (docs): FOLDER/rules/ and FOLDER/facts.md."""
+    from ..check.catalog import load_catalog
+    from ..output.rule_docs import write
+
+    written = write(load_catalog(), Path(folder))
+    click.echo(f"wrote {len(written)} pages to {folder}")
+
+
+
+@click.command()
+@click.argument("kind", required=False)
+@click.option("--bundle", is_flag=True, help="One self-contained schema for editors (no external $ref), "
+              "choosing each document's definition by its kind.")
+def schema(kind: str | None, bundle: bool) -> None:
+    """Print the JSON Schema of a document KIND (default: the usm/v1 envelope), or `rule`."""
+    from ..read.validation import ENVELOPE, KIND_SCHEMAS, schema_text
+
+    if bundle:
+        from ..read.schema_bundle import bundle_text
+
+        if kind is not None:
+            raise UsageProblem("--bundle holds every kind: give no KIND with it")
+        click.echo(bundle_text(), nl=False)
+        return
+    names = {k.lower(): v for k, v in KIND_SCHEMAS.items()} | {"rule": "rule.schema.json"}
+    if kind is None:
+        name = ENVELOPE
+    elif kind.lower().replace("-", "") in names:
+        name = names[kind.lower().replace("-", "")]
+    else:
+        raise UsageProblem(f"unknown kind '{kind}' (choose from {', '.join([*KIND_SCHEMAS, 'rule'])})")
+    click.echo(schema_text(name), nl=False)
+

@@ -1,0 +1,1 @@
+"""The commands that write process definitions: ``convert`` (BPMN diagrams as usm/v1 YAML)."""
