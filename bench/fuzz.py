@@ -40,7 +40,7 @@ def rendered(result, catalog) -> dict[str, str]:
     outputs = {}
     for name, reporter in sorted(REPORTERS.items()):
         stream = io.StringIO()
-        report(reporter(stream, Context("usm-rules", "fuzz", catalog)), result)
+        report(reporter(stream, Context("usm-rules", "fuzz"), result))
         outputs[name] = stream.getvalue()
     return outputs
 

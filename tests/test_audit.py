@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from test_report import chromium, dom
 
 import usm_rules
-from usm_rules.api import prepare_catalog
+from usm_rules.api import Request
 from usm_rules.cli import cli
 from usm_rules.history.trend import history
 from usm_rules.read.config import Config
@@ -189,19 +189,22 @@ def test_history_shows_the_ceiling_at_each_commit_of_the_model(git_model, monkey
                           text=True).stdout == ""  # the working tree untouched
 
 
-def test_history_keeps_each_version_s_result_and_a_second_run_checks_nothing(git_model, tmp_path):
-    catalog, config = prepare_catalog(Config()), Config()
-    checked: list[Path] = []
+def test_history_keeps_each_version_s_result_and_a_second_run_checks_nothing(git_model, tmp_path, monkeypatch):
+    from usm_rules.history import trend
 
-    def check(folder: Path):
-        checked.append(folder)
-        return usm_rules.check_paths([str(folder)], catalog=catalog, config=config)
+    checked: list[tuple[str, ...]] = []
 
-    first = history(str(git_model / "processes"), check, cache=tmp_path / "cache", salt="rules")
+    def counted(request: Request):
+        checked.append(request.paths)
+        return usm_rules.run(request)
+
+    monkeypatch.setattr(trend, "run", counted)
+    request = Request(config=Config(), cache=tmp_path / "cache")
+    first = history(str(git_model / "processes"), request)
     assert len(checked) == 3  # five commits, three distinct trees: 5, 2, 3, 5 again, 3 again
-    second = history(str(git_model / "processes"), check, cache=tmp_path / "cache", salt="rules")
+    second = history(str(git_model / "processes"), request)
     assert len(checked) == 3 and second == first
-    assert [p.ceiling for p in history(str(git_model / "processes"), check, since="HEAD~2").points] == [3]
+    assert [p.ceiling for p in history(str(git_model / "processes"), Request(), since="HEAD~2").points] == [3]
 
 
 def test_the_report_embeds_the_trend_inside_a_git_repository(git_model, tmp_path, monkeypatch):

@@ -53,7 +53,7 @@ def _render(result, catalog, format_: str) -> str:
     from usm_rules.output.formats import REPORTERS, Context, report
 
     stream = io.StringIO()
-    report(REPORTERS[format_](stream, Context("usm-rules", "0", catalog)), result)
+    report(REPORTERS[format_](stream, Context("usm-rules", "0"), result))
     return stream.getvalue()
 
 

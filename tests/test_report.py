@@ -93,7 +93,7 @@ def data_for(*paths: str, config: Config | None = None, epoch: str = EPOCH):
     config = config or Config()
     catalog = prepare_catalog(config)
     result = usm_rules.check_paths(list(paths), catalog=catalog, config=config)
-    return build_report(result, catalog, environ={"SOURCE_DATE_EPOCH": epoch})
+    return build_report(result, environ={"SOURCE_DATE_EPOCH": epoch})
 
 
 def chromium(tmp_path: Path, page: Path, *action: str) -> subprocess.CompletedProcess:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .version import __version__
 
 if TYPE_CHECKING:
-    from .api import check_paths
+    from .api import Request, check_paths, run
     from .check.catalog import load_catalog
     from .check.selection import SelectionError
     from .model.errors import CatalogError
@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from .model.results import FileOutcome, Maturity, Result
 
 _WHERE = {
-    "check_paths": "api", "CatalogError": "model.errors", "load_catalog": "check.catalog", "FileOutcome": "model.results",
-    "Finding": "model.findings", "Maturity": "model.results", "Result": "model.results", "Severity": "model.findings",
-    "SelectionError": "check.selection",
+    "check_paths": "api", "run": "api", "Request": "api", "load_catalog": "check.catalog",
+    "SelectionError": "check.selection", "CatalogError": "model.errors", "Finding": "model.findings",
+    "Severity": "model.findings", "FileOutcome": "model.results", "Maturity": "model.results",
+    "Result": "model.results",
 }
 
 
@@ -39,10 +40,12 @@ __all__ = [
     "FileOutcome",
     "Finding",
     "Maturity",
+    "Request",
     "Result",
     "SelectionError",
     "Severity",
     "__version__",
     "check_paths",
     "load_catalog",
+    "run",
 ]

@@ -18,8 +18,10 @@ from ..model.findings import Severity
 from ..model.problems import BUILTIN
 from ..model.rules import Catalog, Rule
 from ..model.shipped import shipped
+from ..read.config import Config, ConfigError
 from ..read.own_files import load_data_file
-from .findings import PLACEHOLDER
+from .cache import FileCache
+from .messages import PLACEHOLDER
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,10 +52,6 @@ def rule_files(extra_dirs: Iterable[str | Path] = ()) -> list[tuple[Path, bool]]
     """Every rule file of the catalogue, in order, and whether it may be a built-in rule."""
     return [(path, True) for path in pack_files(shipped("rules"))] + [
         (path, False) for folder in extra_dirs for path in pack_files(Path(folder))]
-
-
-def load_pack(folder: Path, builtin_allowed: bool) -> list[Rule]:
-    return [load_rule(path, builtin_allowed) for path in pack_files(folder)]
 
 
 def pack_files(folder: Path) -> list[Path]:
@@ -128,3 +126,30 @@ def _check_message(source: str, message: str, compiled: Compiled) -> None:
             raise CatalogError(source, "message", f"'{{{alias}.{attribute}}}': '{alias}' is not bound")
         if attribute not in FACT_ATTRIBUTES[aliases[alias]]:
             raise CatalogError(source, "message", f"'{{{alias}.{attribute}}}': {aliases[alias]} has no such attribute")
+
+
+def prepare_catalog(config: Config, rules: Iterable[str | Path] = (), cache: Path | None = None) -> Catalog:
+    """The shipped rules plus packs, with the configuration's severities and ceilings; kept in
+    the ``cache`` folder (when given), keyed by the rule files' paths and bytes."""
+    catalog = _load_cached([*config.rules, *rules], cache)
+    try:
+        return catalog.overridden(config.severity, config.ceilings)
+    except KeyError as error:
+        raise ConfigError(config.path or "configuration", error.args[0], "names no rule, rule name or requirement "
+                          "(R0-R10); see `usm-rules rules`") from None
+
+
+def _load_cached(folders: list[str | Path], cache: Path | None) -> Catalog:
+    if cache is None:
+        return load_catalog(folders)
+    files = rule_files(folders)
+    memo = FileCache(cache, "catalog", kind="catalogs")
+    raws = [path.read_bytes() for path, _ in files]
+    key = memo.key("\0".join(f"{path}|{builtin}|{len(raw)}" for (path, builtin), raw in zip(files, raws, strict=True)),
+                   b"".join(raws))
+    found = memo.get(key)
+    if isinstance(found, Catalog):
+        return found
+    catalog = load_catalog(folders)  # a broken rule file raises here, before anything is kept
+    memo.put(key, catalog)
+    return catalog

@@ -4,15 +4,14 @@ the suppression and waiver checks (the built-in rules' ids: :mod:`usm_rules.mode
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from ..engine.vocabulary import aspect
+from ..language.lexicons import supported
 from ..model.findings import Finding, Severity
-from ..model.problems import RULE_CRASHED, Problem
-
-PLACEHOLDER = re.compile(r"\{([a-z][a-zA-Z0-9]*)\.([a-zA-Z][a-zA-Z0-9]*)\}")
+from ..model.problems import LANGUAGE_NOT_READ, RULE_CRASHED, Problem
+from .messages import render_message
 
 
 class RuleInfo(Protocol):
@@ -72,14 +71,19 @@ class Findings:
         return self.make(rule.id, fact.file, line, column, text, fact.subject,
                          aspect(fact.attrs.get("type", ""), at, fact.attrs))
 
+    def language_not_read(self, file: str, line: int, column: int, process: str, language: str,
+                          source: str) -> Finding:
+        """The info finding for a process whose language checks are skipped, saying why."""
+        readable = ", ".join(supported())
+        why = (f"the text reads as '{language}' ({source})" if language
+               else "the language of its text could not be determined")
+        return self.make(LANGUAGE_NOT_READ, file, line, column,
+                         f"language checks skipped: {why}; usm-rules reads {readable}; set `language` "
+                         "if this is wrong", f"Process/{process}")
+
     def crash(self, rule: RuleInfo, problem: str) -> Finding:
         message = f"rule {rule.id} ({rule.name}) crashed and was skipped: {problem}; please report this"
         return self.make(RULE_CRASHED, rule.source, 1, 1, message, f"Rule/{rule.id}")
-
-
-def render_message(template: str, bound: Mapping[str, Mapping[str, Any]]) -> str:
-    """The message with each ``{alias.attribute}`` replaced by the matched fact's value."""
-    return PLACEHOLDER.sub(lambda m: str(bound[m.group(1)][m.group(2)]), template)
 
 
 def deduplicate(findings: Iterable[Finding]) -> list[Finding]:

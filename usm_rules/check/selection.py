@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..model.findings import Severity
 from ..model.rules import Catalog
+from ..read.config import Config
 from ..read.spelling import suggestion
 
 
@@ -46,3 +47,11 @@ class Selection:
             return True
         return rule_id in self._selected and rule_id not in self._ignored
 
+
+
+def selection_for(catalog: Catalog, config: Config, select: tuple[str, ...], ignore: tuple[str, ...]) -> Selection:
+    """The rules a run applies: ``select`` given replaces the configured one, ``ignore`` adds to it;
+    an error names where the wrong entry came from (the option, or the configuration file)."""
+    where = config.path or "configuration"
+    labels = ("--select" if select else f"{where}: select", "--ignore" if ignore else f"{where}: ignore")
+    return Selection(catalog, select or config.select, (*config.ignore, *ignore), labels)

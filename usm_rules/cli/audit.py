@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..choices import REPORT_FORMATS
 from ..version import __version__
 from .errors import TOOL, UsageProblem, open_output, to_stdout, usage_errors
-from .options import load_config_for, run_options, something_to_check
+from .options import run_options, something_to_check
 
 if TYPE_CHECKING:
     from ..api import Request
-    from ..read.config import Config
+    from ..model.trend import History
 
 
 @click.command(name="report")
@@ -46,14 +47,15 @@ def audit_report(request: Request, output: str | None, format_: str, auditee: st
     if output is None and format_ == "html":
         raise UsageProblem("report --format html needs -o FILE (or -o - for standard output)")
     with usage_errors():
-        catalog, result = run(request)
+        result = run(request)
     something_to_check(result, request.paths)
     try:
         stated = dict(request.config.audit)
         audit = Audit(auditee=auditee or stated.get("auditee", ""), scope=scope or stated.get("scope", ""),
                       objective=objective or stated.get("objective", ""), auditor=auditor or stated.get("auditor", ""))
-        trend = trend_for(request, history_commits) if history_commits else None
-        data = build_report(result, catalog, tool=TOOL, version=__version__, audit=audit, history=trend)
+        trend = trend_for(dataclasses.replace(request, catalog=result.catalog), history_commits) \
+            if history_commits else None
+        data = build_report(result, tool=TOOL, version=__version__, audit=audit, history=trend)
     except ReportError as error:
         raise UsageProblem(str(error)) from None
     to_file = output not in (None, "-")
@@ -81,11 +83,15 @@ def history_command(path: str, since: str | None, max_commits: int, format_: str
                     config_file: str | None, no_cache: bool, cache_dir: str | None) -> None:
     """The maturity ceiling of PATH (default: .) at each git commit that touched it, checked from
     git's object store (the working tree is not touched): a chart and a table, or JSON."""
+    from ..api import Request
     from ..check.cache import default_folder
+    from ..history.trend import history
+    from ..read.config import config_for
 
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_folder()
     with usage_errors():
-        found = history_of(path, load_config_for((path,), config_file, False), since, max_commits, cache)
+        found = history(path, Request(config=config_for((path,), config_file), cache=cache), since=since,
+                        max_commits=max_commits)
     format_ = format_ or ("html" if output else "markdown")
     if format_ == "json":
         text = json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -105,27 +111,14 @@ def history_command(path: str, since: str | None, max_commits: int, format_: str
     click.echo(f"{TOOL}: history of {len(found.points)} commit(s) written to {output}", err=True)
 
 
-def trend_for(request: Request, commits: int) -> Any:
-    """The ceiling's history for the report, or None (with a note) outside a git repository."""
-    from ..history.trend import HistoryError
+def trend_for(request: Request, commits: int) -> History | None:
+    """The ceiling's history for the report, checked as the report's run is, or None (with a note)
+    outside a git repository."""
+    from ..history.trend import HistoryError, history
 
     path = next((p for p in request.paths if p != "-"), ".")
     try:
-        return history_of(path, request.config, None, commits, request.cache)
+        return history(path, request, max_commits=commits)
     except HistoryError as error:
         click.echo(f"{TOOL}: note: no trend in the report: {error}", err=True)
         return None
-
-
-def history_of(path: str, config: Config, since: str | None, max_commits: int, cache: Path | None) -> Any:
-    import usm_rules
-
-    from ..api import prepare_catalog
-    from ..history.trend import history
-    from ..output.audit.provenance import rule_hash
-
-    catalog = prepare_catalog(config, cache=cache)
-    return history(path, lambda folder: usm_rules.check_paths([str(folder)], catalog=catalog, config=config,
-                                                              cache=cache),
-                   since=since, max_commits=max_commits, cache=cache, salt=f"{rule_hash(catalog)}|{config!r}")
-

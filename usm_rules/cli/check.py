@@ -40,14 +40,14 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
     from ..verdict.gate import failing
 
     with usage_errors():
-        catalog, result = run(request)
+        result = run(request)
     something_to_check(result, request.paths)
     config = request.config
     fail_on, min_maturity = fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1
-    context = Context(TOOL, __version__, catalog, fail_on, min_maturity, color=colour(color, output),
+    context = Context(TOOL, __version__, fail_on, min_maturity, color=colour(color, output),
                       quiet=quiet, statistics=statistics)
     with open_output(output, result) as stream, usage_errors():
-        report(REPORTERS[format_](stream, context), result)
+        report(REPORTERS[format_](stream, context, result))
     reasons = failing(result, fail_on, min_maturity)
     for reason in reasons if not quiet else ():
         click.echo(f"{TOOL}: fail: {reason}", err=True)
@@ -80,7 +80,7 @@ def baseline_create(request: Request, output: str) -> None:
     from ..verdict.baseline import build
 
     with usage_errors():
-        _, result = run(request)
+        result = run(request)
     something_to_check(result, request.paths)
     with open_output(output, result) as stream:
         json.dump(build(result, TOOL, __version__), stream, indent=2, ensure_ascii=False)

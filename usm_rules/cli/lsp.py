@@ -120,6 +120,7 @@ def _inside(position: types.Position, span: types.Range) -> bool:
 
 
 def _catalog(ls: UsmServer) -> Any:
+    """The rules of the last check (the workspace's configuration applied), or the shipped ones."""
     if ls._catalog is None:
         from ..check.catalog import load_catalog
 
@@ -133,22 +134,18 @@ def check_open_documents(ls: UsmServer) -> None:
     documents = {uri: doc for uri, doc in ls.workspace.text_documents.items() if path_of(uri) is not None}
     if not documents:
         return
-    import usm_rules
-
-    from ..api import prepare_catalog
+    from ..api import Request, run
     from ..check.selection import SelectionError
     from ..model.errors import CatalogError
     from ..model.limits import LimitError
-    from ..read.config import Config, ConfigError, find_config, load_config
+    from ..read.config import ConfigError, config_for
 
     paths = {uri: str(path_of(uri)) for uri in documents}
     overlay = {str(Path(path).resolve()): documents[uri].source.encode("utf-8") for uri, path in paths.items()}
     try:
-        found = find_config(list(paths.values()))
-        config = load_config(found) if found else Config()
-        catalog = prepare_catalog(config, cache=ls.cache)
-        result = usm_rules.check_paths(list(paths.values()), catalog=catalog, config=config, cache=ls.cache,
-                                       model_aware=True, overlay=overlay)
+        config = config_for(list(paths.values()))
+        result = run(Request(paths=tuple(paths.values()), config=config, cache=ls.cache, model_aware=True,
+                             overlay=overlay))
     except (ConfigError, CatalogError, SelectionError, LimitError) as error:  # the user's to fix: say so
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"usm-rules: {error}"))
         return
@@ -157,6 +154,7 @@ def check_open_documents(ls: UsmServer) -> None:
             type=types.MessageType.Error,
             message=f"usm-rules: internal error: {type(error).__name__}: {error}; please report this"))
         return
+    catalog = ls._catalog = result.catalog
     by_path: dict[str, list[Any]] = {}
     for finding in result.findings:
         if finding.counts:

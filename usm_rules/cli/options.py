@@ -16,7 +16,6 @@ from .errors import UsageProblem, usage_errors
 
 if TYPE_CHECKING:
     from ..model.results import Result
-    from ..read.config import Config
 
 
 def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -65,11 +64,12 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
             from ..api import Request
             from ..check.cache import default_folder
             from ..model.limits import parse_option
+            from ..read.config import config_for
             from ..verdict.baseline import load_baseline
 
             paths = paths or (".",)
             with usage_errors():
-                config = load_config_for(paths, config_file, no_config)
+                config = config_for(paths, config_file, no_config)
                 config = dataclasses.replace(config, limits=parse_option(limit_values, config.limits))
                 request = Request(
                     paths=paths, config=config, rules=rule_dirs, select=select,
@@ -99,13 +99,3 @@ def something_to_check(result: Result, paths: tuple[str, ...]) -> None:
         if skipped else "",
     ]))
     raise UsageProblem(f"nothing to check: no usm documents under {' '.join(paths)}" + (f" ({why})" if why else ""))
-
-
-def load_config_for(paths: tuple[str, ...], config_file: str | None, no_config: bool) -> Config:
-    from ..read.config import Config, find_config, load_config
-
-    if no_config:
-        return Config()
-    found = config_file or find_config(list(paths))
-    return load_config(Path(found)) if found else Config()
-

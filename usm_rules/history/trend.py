@@ -11,18 +11,20 @@ share one result). Never prints.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import subprocess
 import tarfile
 import tempfile
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
+from ..api import Request, run
 from ..check.cache import FileCache
+from ..check.catalog import prepare_catalog
 from ..model.findings import Severity
-from ..model.results import Result
+from ..model.rules import rule_hash
 from ..model.trend import History, Point
 
 
@@ -30,14 +32,15 @@ class HistoryError(Exception):
     """A path that is not in a git work tree, a revision git does not know, git missing: one line."""
 
 
-Check = Callable[[Path], Result]
-
-
-def history(path: str, check: Check, *, since: str | None = None, max_commits: int = 50,
-            cache: Path | None = None, salt: str = "") -> History:
+def history(path: str, request: Request, *, since: str | None = None, max_commits: int = 50) -> History:
     """The model at ``path``, checked at each commit that touched it (at most ``max_commits``,
-    only those after ``since`` when given), oldest first. ``check`` checks a folder holding one
-    version; ``salt`` is what else its result depends on (rules, configuration) for the cache."""
+    only those after ``since`` when given), oldest first. Each version is checked as ``request``
+    says (its configuration, rules, selection and cache; its paths are the version's folder)."""
+    catalog = request.catalog or prepare_catalog(request.config, request.rules, request.cache)
+    request = dataclasses.replace(request, catalog=catalog, baseline=None, stdin=None, overlay=None,
+                                  model_aware=False)
+    cache = request.cache
+    salt = f"{rule_hash(catalog)}|{request.config!r}|{request.select}|{request.ignore}|{request.exclude}"
     folder = Path(path) if Path(path).is_dir() else Path(path).parent
     root = Path(_git(["rev-parse", "--show-toplevel"], folder).strip())
     inside = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
@@ -53,7 +56,7 @@ def history(path: str, check: Check, *, since: str | None = None, max_commits: i
         key = store.key(tree, b"") if store is not None else ""
         kept = store.get(key) if store is not None else None
         if not isinstance(kept, Point):
-            kept = _checked(root, commit, inside, check, date, subject, tree)
+            kept = _checked(root, commit, inside, request, date, subject, tree)
             if store is not None:
                 store.put(key, kept)
         points.append(Point(commit, date, subject, tree, kept.ceiling, kept.likely, kept.complete, kept.errors,
@@ -61,7 +64,7 @@ def history(path: str, check: Check, *, since: str | None = None, max_commits: i
     return History(str(root), inside, tuple(reversed(points)))
 
 
-def _checked(root: Path, commit: str, inside: str, check: Check, date: str, subject: str, tree: str) -> Point:
+def _checked(root: Path, commit: str, inside: str, request: Request, date: str, subject: str, tree: str) -> Point:
     with tempfile.TemporaryDirectory(prefix="usm-history-") as temporary:
         archive = subprocess.run(["git", "archive", "--format=tar", commit, "--", inside], cwd=root,
                                  capture_output=True, timeout=300)
@@ -69,7 +72,7 @@ def _checked(root: Path, commit: str, inside: str, check: Check, date: str, subj
             raise HistoryError(f"git archive {commit[:10]}: {archive.stderr.decode(errors='replace').strip()}")
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             _extract(tar, temporary)
-        result = check(Path(temporary) / inside)
+        result = run(dataclasses.replace(request, paths=(str(Path(temporary) / inside),)))
     counts = Counter(f.requirement for f in result.findings if f.counts)
     return Point(commit, date, subject, tree, result.maturity.ceiling, result.maturity.likely, result.complete,
                  result.count(Severity.ERROR), result.count(Severity.WARNING), len(result.files),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .findings import Finding, Severity
 from .inputs import Input
+from .rules import Catalog
 
 DEFAULT_MAPPING = "default (USM.md)"
 
@@ -64,7 +65,7 @@ class Maturity:
 
 @dataclass(frozen=True)
 class Result:
-    """Everything one run found. Built by :func:`usm_rules.check_paths`; never printed by it."""
+    """Everything one run found. Built by :func:`usm_rules.api.run`; never printed by it."""
 
     findings: tuple[Finding, ...]
     files: tuple[FileOutcome, ...]
@@ -77,6 +78,8 @@ class Result:
     languages: tuple[DocumentLanguage, ...] = ()  # each process document's language
     # every input as read (path, hash, lines, documents): what reports quote, never read again
     inputs: tuple[Input, ...] = field(default=(), repr=False, compare=False)
+    # the rules in force (configured severities and ceilings applied): what reporters describe
+    catalog: Catalog = field(default_factory=lambda: Catalog(()), repr=False, compare=False)
 
     @property
     def active(self) -> tuple[Finding, ...]:

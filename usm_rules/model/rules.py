@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -98,3 +99,13 @@ class Catalog:
 
     def __getitem__(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
+
+
+def rule_hash(catalog: Catalog) -> str:
+    """SHA-256 over every rule's id and the bytes of its file, in id order."""
+    digest = hashlib.sha256()
+    for rule in sorted(catalog, key=lambda r: r.id):
+        content = rule.raw
+        digest.update(f"{rule.id}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()

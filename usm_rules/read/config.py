@@ -70,6 +70,15 @@ def find_config(paths: list[str]) -> Path | None:
     return None
 
 
+def config_for(paths: list[str] | tuple[str, ...], given: str | None = None, ignore: bool = False) -> Config:
+    """The configuration in force for a run of ``paths``: the file ``given`` (``--config``), else the
+    nearest ``.usm-rules.yaml`` above the first path; none with ``ignore`` (``--no-config``)."""
+    if ignore:
+        return Config()
+    found = given or find_config(list(paths))
+    return load_config(Path(found)) if found else Config()
+
+
 def load_config(path: Path) -> Config:
     document = load_data_file(path, "config.schema.json", ConfigError).document
     if document is None:

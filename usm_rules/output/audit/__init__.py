@@ -13,12 +13,12 @@ import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ...model.findings import Finding, Severity
 from ...model.requirements import REQUIREMENTS
 from ...model.results import Result
-from ...model.rules import Catalog
+from ...model.rules import Catalog, rule_hash
+from ...model.trend import History
 from ...verdict.ceiling import LEVELS
 from ...verdict.grades import GRADES, MAJOR, MINOR, OBSERVATION, graded, roadmap_for
 from ...verdict.phrases import accepted, likely, plural
@@ -27,7 +27,7 @@ from ..formats.csv_report import table
 from .capability import concerns, matrix, overall, processes
 from .data import AuditFrame, InputFile, MappingRow, Provenance, Ref, ReportData, Verdict
 from .evidence import Quotes, evidence, number_findings, suppressed
-from .provenance import ReportError, generated_at, rule_hash, rule_packs
+from .provenance import ReportError, generated_at, rule_packs
 from .reclassify import KEYWORDS, TRIGGERS, declared_processes, reclassify
 from .render import FORMATS, render
 from .value import bars, holders, lead, levels
@@ -48,10 +48,12 @@ OBJECTIVE = ("Determine whether the process definitions meet USM's ten requireme
              "process, and the highest maturity level their design allows.")
 
 
-def build_report(result: Result, catalog: Catalog, *, tool: str = "usm-rules", version: str | None = None,
+def build_report(result: Result, *, tool: str = "usm-rules", version: str | None = None,
                  environ: Mapping[str, str] | None = None, audit: Audit | None = None,
-                 history: Any = None) -> ReportData:
-    """Everything the report shows. Raises :class:`ReportError` for a malformed SOURCE_DATE_EPOCH."""
+                 history: History | None = None) -> ReportData:
+    """Everything the report shows, of a result and the rules it was checked with. Raises
+    :class:`ReportError` for a malformed SOURCE_DATE_EPOCH."""
+    catalog = result.catalog
     refs = number_findings(result)
     names = processes(result)
     declared = declared_processes(result.inputs)

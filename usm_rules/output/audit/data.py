@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from ...model.trend import History
+from ...verdict.grades import Step
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,6 @@ class ReportData:
     levels: tuple[Level, ...]
     mapping: tuple[MappingRow, ...]
     frame: AuditFrame | None = None
-    roadmap: tuple[Any, ...] = ()  # usm_rules.grading.Step, lowest level first
+    roadmap: tuple[Step, ...] = ()  # lowest level first
     csv: str = ""  # every finding as CSV, for the report's download link
-    history: Any = None  # usm_rules.history.History: the ceiling at each commit, when asked for
+    history: History | None = None  # the ceiling at each commit, when asked for

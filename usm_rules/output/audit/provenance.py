@@ -7,7 +7,6 @@ same inputs, rules and epoch give a byte-identical report.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -33,16 +32,6 @@ def generated_at(environ: Mapping[str, str]) -> str:
         except (ValueError, OverflowError, OSError):
             raise ReportError(f"{EPOCH_VARIABLE}: '{epoch}' is not a number of seconds since 1970-01-01 UTC") from None
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def rule_hash(catalog: Catalog) -> str:
-    """SHA-256 over every rule's id and the bytes of its file, in id order."""
-    digest = hashlib.sha256()
-    for rule in sorted(catalog, key=lambda r: r.id):
-        content = rule.raw
-        digest.update(f"{rule.id}\0{len(content)}\0".encode())
-        digest.update(content)
-    return digest.hexdigest()
 
 
 def rule_packs(catalog: Catalog) -> tuple[str, ...]:

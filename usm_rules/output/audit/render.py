@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from ...model.trend import History
 from ...verdict.ceiling import TOP
 from ..escape import escape, visible
 from .data import ReportData
@@ -32,8 +32,8 @@ def render(data: ReportData, format_: str) -> str:
     return template.render(report=data, top=TOP)
 
 
-def render_history(history: Any, format_: str = "html") -> str:
-    """The ceiling's history (:class:`usm_rules.history.History`) as a page: ``html`` or ``markdown``."""
+def render_history(history: History, format_: str = "html") -> str:
+    """The ceiling's history as a page: ``html`` or ``markdown``."""
     template = _environment(format_).get_template(HISTORY[format_])
     return template.render(history=history)
 

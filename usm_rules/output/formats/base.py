@@ -8,7 +8,7 @@ from typing import TextIO
 
 from ...model.findings import Finding
 from ...model.results import FileOutcome, Result
-from ...model.rules import Catalog, Rule
+from ...model.rules import Rule
 from ...model.shipped import shipped
 
 
@@ -18,7 +18,6 @@ class Context:
 
     tool: str
     version: str
-    catalog: Catalog
     fail_on: str = "error"  # the gate in force, for formats that state it (junit)
     min_maturity: int = 1
     color: bool = False  # text: a terminal's view (colour, the source line, a caret, the rule's page)
@@ -27,19 +26,19 @@ class Context:
 
 
 class Reporter:
-    """Subclasses set ``name`` and ``description`` and override the hooks they need.
+    """Subclasses set ``name`` and override the hooks they need.
 
-    The run calls :meth:`start`, then :meth:`file` once per input file in order with that
-    file's findings, then :meth:`finish` with the whole result. Output goes to ``stream``.
+    A reporter is made for one result (with the rules in force: ``result.catalog``) and never
+    reads an input again. :func:`report` calls :meth:`start`, then :meth:`file` once per input
+    file in order with that file's findings, then :meth:`finish`. Output goes to ``stream``.
     """
 
     name = ""
-    description = ""
 
-    def __init__(self, stream: TextIO, context: Context) -> None:
+    def __init__(self, stream: TextIO, context: Context, result: Result) -> None:
         self.stream = stream
         self.context = context
-        self.result: Result | None = None  # the whole result, set before start
+        self.result = result
 
     def start(self) -> None:
         """Called once before any file."""
@@ -47,7 +46,7 @@ class Reporter:
     def file(self, outcome: FileOutcome, findings: list[Finding]) -> None:
         """Called once per input file, in order, with the findings located in it."""
 
-    def finish(self, result: Result) -> None:
+    def finish(self) -> None:
         """Called once after every file."""
 
 
@@ -57,12 +56,12 @@ def help_uri(rule: Rule) -> str:
     return (page if page.is_file() else Path(rule.source)).resolve().as_uri()
 
 
-def report(reporter: Reporter, result: Result) -> None:
-    """Drive a reporter through its lifecycle for one result."""
+def report(reporter: Reporter) -> None:
+    """Drive a reporter through its lifecycle for its result."""
+    result = reporter.result
     by_file: dict[str, list[Finding]] = {}
     for finding in result.findings:
         by_file.setdefault(finding.file, []).append(finding)
-    reporter.result = result
     reporter.start()
     known = set()
     for outcome in result.files:
@@ -70,4 +69,4 @@ def report(reporter: Reporter, result: Result) -> None:
         reporter.file(outcome, by_file.get(outcome.path, []))
     for path in sorted(set(by_file) - known):  # findings outside input files, e.g. a crashed rule
         reporter.file(FileOutcome(path, "checked"), by_file[path])
-    reporter.finish(result)
+    reporter.finish()

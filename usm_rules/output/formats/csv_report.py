@@ -14,7 +14,6 @@ import io
 from collections.abc import Callable, Iterable
 
 from ...model.findings import Finding
-from ...model.results import Result
 from ...verdict.grades import GRADES, graded
 from .base import Reporter
 
@@ -44,7 +43,7 @@ def table(findings: Iterable[Finding], grade_of: Callable[[Finding], str]) -> st
 
 class CsvReporter(Reporter):
     name = "csv"
-    description = "one row per finding with its grade and whether it was accepted (spreadsheets)"
 
-    def finish(self, result: Result) -> None:
-        self.stream.write(table(result.findings, lambda f: graded(f, self.context.catalog)))
+    def finish(self) -> None:
+        result = self.result
+        self.stream.write(table(result.findings, lambda f: graded(f, self.result.catalog)))

@@ -12,24 +12,24 @@ GitHub shows at most 10 annotations of each kind per step; the ``markdown`` form
 from __future__ import annotations
 
 from ...model.findings import Finding, Severity
-from ...model.results import FileOutcome, Result
+from ...model.results import FileOutcome
 from ..escape import visible
 from .base import Reporter
-from .text import ceiling_line, summary_line
+from .lines import ceiling_line, summary_line
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 class GithubReporter(Reporter):
     name = "github"
-    description = "GitHub Actions annotations (::error/::warning/::notice), then a summary notice"
 
     def file(self, outcome: FileOutcome, findings: list[Finding]) -> None:
         for finding in findings:
             if finding.counts:
                 self.stream.write(annotation(finding) + "\n")
 
-    def finish(self, result: Result) -> None:
+    def finish(self) -> None:
+        result = self.result
         text = f"{ceiling_line(result)}\n{summary_line(result)}"
         self.stream.write(command("notice", {"title": f"{self.context.tool} maturity ceiling"}, text) + "\n")
 

@@ -15,15 +15,14 @@ import json
 from collections import Counter
 
 from ...model.findings import Finding, Severity
-from ...model.results import Result
 from .base import Reporter
 
 
 class GitlabReporter(Reporter):
     name = "gitlab"
-    description = "GitLab Code Quality JSON (CodeClimate format) for merge request widgets"
 
-    def finish(self, result: Result) -> None:
+    def finish(self) -> None:
+        result = self.result
         seen: Counter[str] = Counter()
         issues = []
         for finding in result.findings:

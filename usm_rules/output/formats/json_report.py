@@ -14,9 +14,9 @@ from .base import Reporter
 
 class JsonReporter(Reporter):
     name = "json"
-    description = "one JSON object: tool, summary, maturity, findings, requirements, files"
 
-    def finish(self, result: Result) -> None:
+    def finish(self) -> None:
+        result = self.result
         json.dump(self.document(result), self.stream, indent=2, ensure_ascii=False)
         self.stream.write("\n")
 
@@ -34,12 +34,12 @@ class JsonReporter(Reporter):
                 "complete": result.complete,
             },
             "maturity": maturity_block(result),
-            "findings": [{**f.to_dict(), "grade": graded(f, self.context.catalog)} for f in result.findings],
+            "findings": [{**f.to_dict(), "grade": graded(f, self.result.catalog)} for f in result.findings],
             "requirements": requirement_rows(result),
             "files": [{"path": f.path, "status": f.status, "documents": f.documents} for f in result.files],
             "languages": [document.to_dict() for document in result.languages],
             "baseline": {"fixed": list(result.fixed)},
-            "roadmap": [step.to_dict() for step in roadmap_for(result, self.context.catalog)],
+            "roadmap": [step.to_dict() for step in roadmap_for(result, self.result.catalog)],
         }
 
 

@@ -28,7 +28,7 @@ from ...model.results import FileOutcome, Result
 from ...verdict.gate import failing
 from ...verdict.phrases import plural
 from .base import Reporter
-from .text import ceiling_line, finding_line, summary_line
+from .lines import ceiling_line, finding_line, summary_line
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # outside XML 1.0 Char
 GATE_CASE = "maturity gate"
@@ -36,7 +36,6 @@ GATE_CASE = "maturity gate"
 
 class JunitReporter(Reporter):
     name = "junit"
-    description = "JUnit XML: one test case per input file and one for the maturity gate, failing as the gate does"
 
     def start(self) -> None:
         self.cases: list[ET.Element] = []
@@ -44,7 +43,8 @@ class JunitReporter(Reporter):
     def file(self, outcome: FileOutcome, findings: list[Finding]) -> None:
         self.cases.append(file_case(self.context.tool, outcome, findings, self.context.fail_on))
 
-    def finish(self, result: Result) -> None:
+    def finish(self) -> None:
+        result = self.result
         suite = ET.Element("testsuite", {"name": self.context.tool})
         suite.append(properties(result))
         suite.extend(self.cases)

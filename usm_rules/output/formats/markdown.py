@@ -23,9 +23,9 @@ MAX_ROWS = 200  # a pull-request comment holds at most 65,536 characters
 
 class MarkdownReporter(Reporter):
     name = "markdown"
-    description = "a Markdown summary for a pull-request comment or $GITHUB_STEP_SUMMARY"
 
-    def finish(self, result: Result) -> None:
+    def finish(self) -> None:
+        result = self.result
         sections = [verdict(self.context.tool, result), incomplete(result), requirements_table(result),
                     processes_table(result), findings_table(result), suppressed_table(result),
                     f"_{self.context.tool} {self.context.version}, mapping: {escape(result.mapping)}_"]

@@ -29,9 +29,9 @@ IN_SOURCE = {"inline", "file"}  # waivers and baselines live outside the file: "
 
 class SarifReporter(Reporter):
     name = "sarif"
-    description = "SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDEs)"
 
-    def finish(self, result: Result) -> None:
+    def finish(self) -> None:
+        result = self.result
         json.dump(self.document(result), self.stream, indent=2, ensure_ascii=False)
         self.stream.write("\n")
 
@@ -54,7 +54,7 @@ class SarifReporter(Reporter):
         }
 
     def descriptor(self, rule_id: str, result: Result) -> dict:
-        rule = self.context.catalog.rules.get(rule_id)
+        rule = self.result.catalog.rules.get(rule_id)
         if rule is None:  # a finding of a rule outside the catalogue: describe it from the finding
             finding = next(f for f in result.findings if f.rule == rule_id)
             return {"id": rule_id, "name": finding.name, "defaultConfiguration": {"level": LEVELS[finding.severity]},
