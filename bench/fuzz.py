@@ -32,15 +32,16 @@ from strategies import any_input, mutated_bpmn  # noqa: E402
 
 import usm_rules  # noqa: E402
 from usm_rules.api import prepare_catalog  # noqa: E402
-from usm_rules.output.formats import REPORTERS, Context, report  # noqa: E402
+from usm_rules.output.formats import FORMATS, reporter  # noqa: E402
+from usm_rules.output.formats.base import Context, report  # noqa: E402
 from usm_rules.read.config import Config  # noqa: E402
 
 
 def rendered(result, catalog) -> dict[str, str]:
     outputs = {}
-    for name, reporter in sorted(REPORTERS.items()):
+    for name in sorted(FORMATS):
         stream = io.StringIO()
-        report(reporter(stream, Context("usm-rules", "fuzz"), result))
+        report(reporter(name)(stream, Context("usm-rules", "fuzz"), result))
         outputs[name] = stream.getvalue()
     return outputs
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, SAMPLES
@@ -266,13 +267,36 @@ def test_a_mistyped_rule_gets_the_nearest_name(folder):
     assert explained.exit_code == 2 and "did you mean 'noun-title'?" in explained.stderr
 
 
-def test_the_offered_names_are_exactly_what_the_registries_hold():
-    from usm_rules.choices import CHECK_FORMATS, REPORT_FORMATS
-    from usm_rules.output.audit import FORMATS
-    from usm_rules.output.formats import REPORTERS
+def test_every_output_format_module_is_registered_once_and_loads_as_its_name():
+    """A new output format is one module plus one registry line: a module in formats/ with a
+    reporter that is not registered, or a registry line that does not load, fails here."""
+    import importlib
+    import pkgutil
 
-    assert sorted(CHECK_FORMATS) == sorted(REPORTERS)
-    assert sorted(REPORT_FORMATS) == sorted(FORMATS)
+    from usm_rules.output import formats
+    from usm_rules.output.formats import FORMATS, reporter
+    from usm_rules.output.formats.base import Reporter
+
+    with_reporter = {info.name for info in pkgutil.iter_modules(formats.__path__)
+                     if isinstance(getattr(importlib.import_module(f"usm_rules.output.formats.{info.name}"),
+                                           "REPORTER", None), type)}
+    assert with_reporter == set(FORMATS.values())
+    assert all(issubclass(reporter(name), Reporter) and reporter(name).name == name for name in FORMATS)
+    offered = cli.get_command(click.Context(cli), "check").params
+    assert list(next(p for p in offered if p.name == "format_").type.choices) == sorted(FORMATS)
+
+
+def test_every_input_format_reads_what_its_sniffer_claims_and_discovery_takes_its_suffixes(tmp_path):
+    from usm_rules.read.discovery import discover
+    from usm_rules.read.formats import FORMATS, format_for
+
+    for found in FORMATS:
+        for suffix in found.suffixes:
+            (tmp_path / f"a{suffix}").write_text("x", encoding="utf-8")
+            assert format_for(f"a{suffix.upper()}", b"") is found
+    assert len(discover([str(tmp_path)])) == sum(len(f.suffixes) for f in FORMATS)
+    assert format_for("<stdin>", b"\xef\xbb\xbf  <?xml version='1.0'?><definitions/>").name == "bpmn"
+    assert format_for("<stdin>", b"apiVersion: usm/v1\n").name == "yaml"
 
 
 @pytest.mark.parametrize(("args", "allowed"), [

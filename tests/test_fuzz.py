@@ -50,10 +50,11 @@ def test_mutated_documents_check_without_crashing(tmp_path, edits):
 def _render(result, catalog, format_: str) -> str:
     import io
 
-    from usm_rules.output.formats import REPORTERS, Context, report
+    from usm_rules.output.formats import reporter
+    from usm_rules.output.formats.base import Context, report
 
     stream = io.StringIO()
-    report(REPORTERS[format_](stream, Context("usm-rules", "0"), result))
+    report(reporter(format_)(stream, Context("usm-rules", "0"), result))
     return stream.getvalue()
 
 

@@ -19,7 +19,8 @@ import usm_rules
 from usm_rules.api import prepare_catalog
 from usm_rules.cli import cli
 from usm_rules.model.shipped import shipped
-from usm_rules.output.audit import build_report, render
+from usm_rules.output.audit.build import build_report
+from usm_rules.output.audit.render import render
 from usm_rules.output.audit.reclassify import Declared, belongs_to
 from usm_rules.read.config import Config
 

@@ -29,18 +29,15 @@ from .engine.runner import run_task
 from .engine.workers import can_fork, cores, pool_map, shared_hub
 from .model.findings import Finding
 from .model.inputs import Input
-from .model.problems import BPMN_WITHOUT_MODEL
 from .model.results import FileOutcome, Result
 from .model.rules import Catalog
 from .read.config import Config
 from .read.discovery import STDIN, Source, discover
-from .read.formats.bpmn_reader import is_bpmn
 from .read.model_root import model_roots
 from .verdict.acceptance import accept, check_waivers
 from .verdict.baseline import Baseline
 from .verdict.ceiling import maturity
 
-OUTSIDE_MODEL = "USM0701"  # process-outside-model, said once per BPMN file instead (USM0708)
 BIG = 2_000_000  # bytes of input from which files are read on every core (below, a pool costs more than it saves)
 
 
@@ -140,7 +137,6 @@ def _check(request: Request) -> Result:
     cache = request.cache
     memo = EngineMemo(cache, gathered.key, selected) if cache is not None and gathered.key else None
     findings += match_rules(selected, facts, make, jobs, hub, memo, part_store(cache) if cache is not None else None)
-    findings = _bpmn_without_model(findings, works, make)
     findings, fixed = accept(findings, inputs, catalog, config, request.baseline, request.today or dt.date.today(),
                              selection, make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
@@ -180,32 +176,6 @@ def _sources(request: Request) -> tuple[list[Source], set[str] | None]:
         given = [*roots, *given]
     sources = discover(given, patterns, config.include, follow_links=request.follow_links, limits=config.limits)
     return sources, focus
-
-
-def _bpmn_without_model(findings: list[Finding], works: list[FileWork], make: Findings) -> list[Finding]:
-    """A BPMN file has no USM model of its own: when no model lists its processes, that is said
-    once for the file (USM0708), not once per process (USM0701)."""
-    outside: dict[tuple[str, str], list[Finding]] = {}
-    for finding in findings:
-        if finding.rule == OUTSIDE_MODEL:
-            outside.setdefault((finding.file, finding.subject), []).append(finding)
-    dropped: set[Finding] = set()
-    added = []
-    for item in works:
-        if not is_bpmn(item.input.path):
-            continue
-        islands = [f for name in dict.fromkeys(item.processes)
-                   for f in outside.get((item.input.path, f"Process/{name}"), [])]
-        if not islands:
-            continue
-        dropped.update(islands)
-        names = ", ".join(dict.fromkeys(f.subject.removeprefix("Process/") for f in islands))
-        first = min(islands)
-        added.append(make.make(BPMN_WITHOUT_MODEL, item.input.path, first.line, first.column,
-                               f"the BPMN file holds {len(islands)} process{'es' if len(islands) != 1 else ''} "
-                               f"({names}) that no process model lists: add a ProcessModel (YAML) listing them "
-                               "by name", f"File/{item.input.path}"))
-    return [f for f in findings if f not in dropped] + added if added else findings
 
 
 def _focused(focus: set[str], works: list[FileWork],

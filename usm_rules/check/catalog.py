@@ -21,7 +21,7 @@ from ..model.shipped import shipped
 from ..read.config import Config, ConfigError
 from ..read.own_files import load_data_file
 from .cache import FileCache
-from .messages import PLACEHOLDER
+from .messages import GROUPED, PLACEHOLDER
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,6 +32,7 @@ class EngineRule(Rule):
     compiled: Compiled
     report_fact: str
     report_at: str = ""
+    report_per: str = ""  # "file": one finding per file for all the matches in it
 
     @property
     def builtin(self) -> bool:
@@ -96,9 +97,10 @@ def load_rule(path: Path, builtin_allowed: bool = False) -> Rule:
     compiled = _compile(source, when)
     report = data.get("report", {})
     _check_report(source, report, compiled)
-    _check_message(source, data["message"], compiled)
+    _check_message(source, data["message"], compiled, grouped=report.get("per") == "file")
     return EngineRule(**metadata, when=when, compiled=compiled,
-                      report_fact=report.get("fact", compiled.aliases[0][0]), report_at=report.get("at", ""))
+                      report_fact=report.get("fact", compiled.aliases[0][0]), report_at=report.get("at", ""),
+                      report_per=report.get("per", ""))
 
 
 def _compile(source: str, when: list) -> Compiled:
@@ -119,9 +121,14 @@ def _check_report(source: str, report: dict, compiled: Compiled) -> None:
                                                 f"(known: {', '.join(sorted(places))})")
 
 
-def _check_message(source: str, message: str, compiled: Compiled) -> None:
+def _check_message(source: str, message: str, compiled: Compiled, grouped: bool = False) -> None:
     aliases = dict(compiled.aliases)
-    for alias, attribute in PLACEHOLDER.findall(message):
+    several = GROUPED.search(message)
+    if several is not None and not grouped:
+        raise CatalogError(source, "message", f"'{several.group(0)}' speaks of several matches: only a rule "
+                           "reported once per file (report: {per: file}) may use it")
+    named = PLACEHOLDER.findall(message) + [(m.group(3), m.group(4)) for m in GROUPED.finditer(message) if m.group(3)]
+    for alias, attribute in named:
         if alias not in aliases:
             raise CatalogError(source, "message", f"'{{{alias}.{attribute}}}': '{alias}' is not bound")
         if attribute not in FACT_ATTRIBUTES[aliases[alias]]:

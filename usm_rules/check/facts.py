@@ -179,7 +179,7 @@ def _process(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
     output = spec.get("output", "")
     read = b.reader
     attrs = {
-        "name": name, "title": title, "model": spec.get("model", ""),
+        "name": name, "title": title, "model": spec.get("model", ""), "format": doc.format,
         "hasPurpose": bool(spec.get("purpose")), "hasOutput": bool(output), "output": output,
         "outputKey": " ".join(p.words(output)), "recipient": spec.get("outputRecipient", ""),
         "hasTrigger": bool(spec.get("trigger")), "hasCountedAs": bool(spec.get("countedAs")),

@@ -4,14 +4,14 @@ the suppression and waiver checks (the built-in rules' ids: :mod:`usm_rules.mode
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from ..engine.vocabulary import aspect
 from ..language.lexicons import supported
 from ..model.findings import Finding, Severity
 from ..model.problems import LANGUAGE_NOT_READ, RULE_CRASHED, Problem
-from .messages import render_message
+from .messages import render_grouped, render_message
 
 
 class RuleInfo(Protocol):
@@ -80,6 +80,23 @@ class Findings:
         return self.make(LANGUAGE_NOT_READ, file, line, column,
                          f"language checks skipped: {why}; usm-rules reads {readable}; set `language` "
                          "if this is wrong", f"Process/{process}")
+
+    def per_file(self, rule: RuleInfo, message: str, matches: Sequence[Mapping[str, Located]], report_fact: str,
+                 report_at: str) -> list[Finding]:
+        """The findings of a rule reported once per file: for each file, one finding about the file
+        at its first match's place, whose message speaks of all the file's matches (in reading
+        order)."""
+        by_file: dict[str, list[Mapping[str, Located]]] = {}
+        for bound in matches:
+            by_file.setdefault(bound[report_fact].file, []).append(bound)
+        found = []
+        at = report_at or "at"
+        for file, group in by_file.items():
+            group.sort(key=lambda bound: bound[report_fact].attrs["fid"])
+            line, column = min(bound[report_fact].position(at) for bound in group)
+            text = render_grouped(message, [{alias: f.attrs for alias, f in bound.items()} for bound in group])
+            found.append(self.make(rule.id, file, line, column, text, f"File/{file}"))
+        return found
 
     def crash(self, rule: RuleInfo, problem: str) -> Finding:
         message = f"rule {rule.id} ({rule.name}) crashed and was skipped: {problem}; please report this"

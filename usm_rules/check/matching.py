@@ -73,11 +73,12 @@ def match_rules(rules: list[EngineRule], facts: list[Fact], make: Findings, jobs
             findings.append(make.crash(rule, outcome.problem))
             continue
         try:
-            findings.extend(
-                make.match(rule, rule.message, {alias: facts[fid - 1] for alias, fid in match.fids},
-                           rule.report_fact, rule.report_at)
-                for match in outcome
-            )
+            matches = [{alias: facts[fid - 1] for alias, fid in match.fids} for match in outcome]
+            if rule.report_per == "file":
+                findings += make.per_file(rule, rule.message, matches, rule.report_fact, rule.report_at)
+            else:
+                findings += [make.match(rule, rule.message, bound, rule.report_fact, rule.report_at)
+                             for bound in matches]
         except Exception as error:  # noqa: BLE001 - a message template that does not fit: the rule's crash
             findings.append(make.crash(rule, f"{type(error).__name__}: {error}"))
     return findings

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..choices import REPORT_FORMATS
+from ..output.audit.pages import HISTORY, REPORT
 from ..version import __version__
 from .errors import TOOL, UsageProblem, open_output, to_stdout, usage_errors
 from .options import run_options, something_to_check
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 @run_options(baseline_help="Findings in this baseline are listed as suppressed, not counted.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report here; needed for html (- for standard output).")
-@click.option("-f", "--format", "format_", type=click.Choice(REPORT_FORMATS), default="html",
+@click.option("-f", "--format", "format_", type=click.Choice(sorted(REPORT)), default="html",
               show_default=True, help="Report format.")
 @click.option("--auditee", help="The organisation or unit audited [default: the configuration's audit.auditee].")
 @click.option("--scope", help="What the audit covers [default: the configuration's, else the files read].")
@@ -40,8 +40,8 @@ def audit_report(request: Request, output: str | None, format_: str, auditee: st
     bytes. Exits 0 once written: the report is not a gate (use `check` for that).
     """
     from ..api import run
-    from ..output.audit import Audit, ReportError, build_report
-    from ..output.audit import render as render_report
+    from ..output.audit.build import Audit, ReportError, build_report
+    from ..output.audit.render import render as render_report
     from ..verdict.phrases import sentence
 
     if output is None and format_ == "html":
@@ -71,7 +71,7 @@ def audit_report(request: Request, output: str | None, format_: str, auditee: st
 @click.option("--since", help="Only the commits after this revision (a tag, a branch, a commit).")
 @click.option("--max-commits", type=click.IntRange(1), default=50, show_default=True,
               help="The newest commits that touched PATH to check.")
-@click.option("-f", "--format", "format_", type=click.Choice(["html", "json", "markdown"]), default=None,
+@click.option("-f", "--format", "format_", type=click.Choice(sorted([*HISTORY, "json"])), default=None,
               help="Output format [default: html with -o, markdown on standard output].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the history here.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..choices import CHECK_FORMATS, FAIL_ON
+from ..model.findings import FAIL_ON
+from ..output.formats import FORMATS
 from ..version import __version__
 from .errors import EXIT_FAIL, EXIT_OK, TOOL, open_output, usage_errors
 from .options import run_options, something_to_check
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @run_options(baseline_help="Only findings not in this baseline count (see `usm-rules baseline create`).")
-@click.option("-f", "--format", "format_", type=click.Choice(CHECK_FORMATS), default="text",
+@click.option("-f", "--format", "format_", type=click.Choice(sorted(FORMATS)), default="text",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
@@ -36,7 +37,8 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
           color: str, quiet: bool, statistics: bool) -> None:
     """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
     from ..api import run
-    from ..output.formats import REPORTERS, Context, report
+    from ..output.formats import reporter
+    from ..output.formats.base import Context, report
     from ..verdict.gate import failing
 
     with usage_errors():
@@ -47,7 +49,7 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
     context = Context(TOOL, __version__, fail_on, min_maturity, color=colour(color, output),
                       quiet=quiet, statistics=statistics)
     with open_output(output, result) as stream, usage_errors():
-        report(REPORTERS[format_](stream, context, result))
+        report(reporter(format_)(stream, context, result))
     reasons = failing(result, fail_on, min_maturity)
     for reason in reasons if not quiet else ():
         click.echo(f"{TOOL}: fail: {reason}", err=True)

@@ -48,7 +48,7 @@ def usage_error_types() -> tuple[type[Exception], ...]:
     from ..history.trend import HistoryError
     from ..model.errors import CatalogError
     from ..model.limits import LimitError
-    from ..output.audit import ReportError
+    from ..output.audit.provenance import ReportError
     from ..read.config import ConfigError
     from ..verdict.baseline import BaselineError
 

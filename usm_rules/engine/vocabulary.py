@@ -64,6 +64,8 @@ _TYPES = (
             "name": "the process's name",
             "title": "its `metadata.title`, or its name when there is none",
             "model": "`spec.model` (\"\" when absent)",
+            "format": "the input format the process was read from: `yaml`, or `bpmn` for a process of a BPMN 2.0 "
+                      "diagram",
             "hasPurpose": "whether `spec.purpose` is given and not empty",
             "hasOutput": "whether `spec.output` is given and not empty",
             "output": "`spec.output` as written",

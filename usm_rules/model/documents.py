@@ -21,6 +21,7 @@ class Document:
     data: Any
     positions: Positions
     line: int
+    format: str = "yaml"  # the input format it was read from (usm_rules.read.formats)
 
 
 @dataclass

@@ -20,6 +20,9 @@ class Severity(str, Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
+FAIL_ON = (*(severity.value for severity in Severity), "never")  # the lowest severity that fails a run
+
+
 @dataclass(frozen=True)
 class Suppression:
     """Why a finding does not count: an inline comment, a file-wide comment, a waiver or a baseline."""

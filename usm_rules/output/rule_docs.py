@@ -52,7 +52,8 @@ def page(rule: Rule) -> Page:
                 ("How to fix it", (Block(rule.remediation),))]
     for kind, heading in (("fail", "Example that violates the rule"), ("pass", "Example that passes")):
         for example in rule.examples.get(kind, []):
-            blocks = [Block(text.rstrip(), "yaml", name) for name, text in example["files"].items()]
+            blocks = [Block(text.rstrip(), "xml" if name.lower().endswith((".bpmn", ".xml")) else "yaml", name)
+                      for name, text in example["files"].items()]
             blocks += [Block(f"Reported at `{spot['file']}:{spot['line']}:{spot['column']}`.")
                        for spot in example.get("expect", [])]
             sections.append((f"{heading}: {example['title']}", tuple(blocks)))
@@ -67,7 +68,9 @@ def _condition(rule: Rule) -> tuple[Block, ...]:
     return (
         Block("The condition, as compiled into the rule engine (its vocabulary: docs/facts.md):"),
         Block(json.dumps(rule.when, indent=2), "json"),
-        Block(f"The finding is reported on `{rule.report_fact}`{where}, with the message `{rule.message}`."),
+        Block(f"The finding is reported on `{rule.report_fact}`{where}"
+              + (", once per file for all the matches located in it (about the file)" if rule.report_per == "file"
+                 else "") + f", with the message `{rule.message}`."),
     )
 
 

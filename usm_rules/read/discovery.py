@@ -1,4 +1,4 @@
-"""Which files a run reads: YAML files under the given paths, in a stable order."""
+"""Which files a run reads: the files of every input format under the given paths, in a stable order."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING
 
 from ..model.limits import Limits
 from .files import NotRead, NotRegular, TooBig, kind_of, read_bounded, too_big
+from .formats import SUFFIXES
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
-YAML_SUFFIXES = (".yaml", ".yml")
-BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")  # BPMN 2.0 diagrams, read as usm/v1 documents (usm_rules.bpmn)
 STDIN = "-"
 MISSING = "no such file or directory"
 DEFAULT_LIMITS = Limits()
@@ -135,16 +134,16 @@ def _walk(root: Path, roots: tuple[str, ...], follow_links: bool, limits: Limits
             else:
                 kept.append(name)
         dirs[:] = kept
-        files.extend(_file(p, roots, follow_links, limits) for p in _yaml_files(folder, names))
+        files.extend(_file(p, roots, follow_links, limits) for p in _input_files(folder, names))
         if len(files) > limits.files:  # enough to say where the limit is crossed
             break
     return sorted(files, key=lambda s: s.display)
 
 
-def _yaml_files(folder: str, names: list[str]) -> list[Path]:
-    """YAML and BPMN files of a folder; hidden ones (.usm-rules.yaml, .gitlab-ci.yml) are tool settings."""
-    return [Path(folder, n) for n in sorted(names)
-            if n.lower().endswith((*YAML_SUFFIXES, *BPMN_SUFFIXES)) and not n.startswith(".")]
+def _input_files(folder: str, names: list[str]) -> list[Path]:
+    """The files of a folder in an input format (:data:`usm_rules.read.formats.SUFFIXES`); hidden
+    ones (.usm-rules.yaml, .gitlab-ci.yml) are tool settings."""
+    return [Path(folder, n) for n in sorted(names) if n.lower().endswith(SUFFIXES) and not n.startswith(".")]
 
 
 def display_path(path: Path | str) -> str:

@@ -31,10 +31,10 @@ from ..model.problems import (
 from .comments import scan
 from .discovery import Source, read_source
 from .files import NotRead
-from .formats.bpmn_reader import is_bpmn, load_bpmn
-from .formats.yaml_reader import DEFAULT_LIMITS, load_bytes
+from .formats import format_for
 from .validation import validate_document
 
+DEFAULT_LIMITS = Limits()
 # problems after which nobody can tell whether the file holds usm documents: never skipped
 UNDECIDABLE = frozenset({YAML_SYNTAX, ENCODING, OVER_LIMIT, ALIAS_BOMB, BPMN_SYNTAX})
 
@@ -57,14 +57,14 @@ def read_input(source: Source, stdin: bytes | None = None, raw: bytes | NotRead 
     if isinstance(raw, NotRead):
         problem = Problem(OVER_LIMIT if raw.over_limit else UNREADABLE, raw.reason, 1, 1)
         return Read(Input(source.display, "", "", 0, (problem,), (), (), missing=raw.missing))
-    bpmn = is_bpmn(source.display)
-    loaded = load_bpmn(source.display, raw) if bpmn else load_bytes(source.display, raw, limits)
+    reader = format_for(source.display, raw)
+    loaded = reader.read(source.display, raw, limits)
     some = loaded.documents or any(p.rule == NOT_A_MAPPING for p in loaded.problems)
     if some and not any(is_usm(d.data) for d in loaded.documents) and not any(
             p.rule in UNDECIDABLE for p in loaded.problems):
         return Read(Input(source.display, hashlib.sha256(raw).hexdigest(), "", 0, (), (), (), skipped=True))
-    # suppression comments are YAML comments: a diagram holds none
-    directives = scan(source.display, loaded.text, loaded.strings) if loaded.text is not None and not bpmn else []
+    directives = scan(source.display, loaded.text, loaded.strings) if loaded.text is not None and reader.comments \
+        else []
     valid: list[Document] = []
     invalid: list[Document] = []
     problems = list(loaded.problems)

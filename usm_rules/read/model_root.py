@@ -14,11 +14,12 @@ import os
 import re
 from pathlib import Path
 
-from .discovery import YAML_SUFFIXES
 from .files import read_start
+from .formats import by_name
 
 _PROCESS_MODEL = re.compile(rb"^kind:[ \t]*[\"']?ProcessModel[\"']?[ \t]*(#.*)?$", re.MULTILINE)
 _PEEK = 1_000_000  # bytes of a file looked at for a ProcessModel
+_YAML = by_name("yaml").suffixes
 
 
 def model_roots(files: list[str], config_path: str | None) -> list[str]:
@@ -51,7 +52,7 @@ def _holds_model(folder: Path) -> bool:
     except OSError:
         return False
     for name in names:
-        if name.startswith(".") or not name.lower().endswith(YAML_SUFFIXES):
+        if name.startswith(".") or not name.lower().endswith(_YAML):
             continue
         if _PROCESS_MODEL.search(_peek(folder / name)):
             return True

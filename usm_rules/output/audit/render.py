@@ -18,6 +18,7 @@ from ...model.trend import History
 from ...verdict.ceiling import TOP
 from ..escape import escape, visible
 from .data import ReportData
+from .pages import HISTORY, REPORT
 
 LABEL_WIDTH = 34  # characters of a process name shown in the chart
 
@@ -28,7 +29,7 @@ class Raw(str):
 
 def render(data: ReportData, format_: str) -> str:
     """The whole report as text: ``html`` or ``markdown``."""
-    template = _environment(format_).get_template(FORMATS[format_])
+    template = _environment(format_).get_template(REPORT[format_])
     return template.render(report=data, top=TOP)
 
 
@@ -97,7 +98,3 @@ def _fenced(lines: list[str], language: str = "text") -> Raw:
     body = "\n".join(lines)
     fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", body)), default=0) + 1)
     return Raw(f"{fence}{language}\n{body}\n{fence}")
-
-
-FORMATS = {"html": "report.html.j2", "markdown": "report.md.j2"}
-HISTORY = {"html": "history.html.j2", "markdown": "history.md.j2"}

@@ -1,22 +1,31 @@
-"""Reporter plugins, chosen by name from :data:`REPORTERS`."""
+"""The output formats of ``check --format``: each one module, holding one
+:class:`~usm_rules.output.formats.base.Reporter` subclass as ``REPORTER``, and one line in
+:data:`FORMATS`. A module is imported only when its format is asked for, so the command line
+takes its choices from here without loading any of them.
+"""
 
 from __future__ import annotations
 
-from .base import Context, Reporter, report
-from .csv_report import CsvReporter
-from .github import GithubReporter
-from .gitlab import GitlabReporter
-from .html import HtmlReporter
-from .json_report import JsonReporter
-from .junit import JunitReporter
-from .markdown import MarkdownReporter
-from .sarif import SarifReporter
-from .text import TextReporter
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-REPORTERS: dict[str, type[Reporter]] = {
-    cls.name: cls
-    for cls in (TextReporter, JsonReporter, SarifReporter, JunitReporter, GithubReporter, GitlabReporter,
-                MarkdownReporter, HtmlReporter, CsvReporter)
+if TYPE_CHECKING:
+    from .base import Reporter
+
+FORMATS = {  # --format name -> its module in this package
+    "csv": "csv_report",
+    "github": "github",
+    "gitlab": "gitlab",
+    "html": "html",
+    "json": "json_report",
+    "junit": "junit",
+    "markdown": "markdown",
+    "sarif": "sarif",
+    "text": "text",
 }
 
-__all__ = ["REPORTERS", "Context", "Reporter", "report"]
+
+def reporter(name: str) -> type[Reporter]:
+    """The reporter class of a format (KeyError for a name not in :data:`FORMATS`)."""
+    found: type[Reporter] = import_module(f".{FORMATS[name]}", __name__).REPORTER
+    return found

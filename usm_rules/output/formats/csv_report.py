@@ -47,3 +47,6 @@ class CsvReporter(Reporter):
     def finish(self) -> None:
         result = self.result
         self.stream.write(table(result.findings, lambda f: graded(f, self.result.catalog)))
+
+
+REPORTER = CsvReporter

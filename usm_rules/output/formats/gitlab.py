@@ -49,3 +49,6 @@ def issue(finding: Finding, seen: Counter[str]) -> dict:
         "severity": severity(finding),
         "location": {"path": finding.file, "lines": {"begin": max(finding.line, 1)}},
     }
+
+
+REPORTER = GitlabReporter

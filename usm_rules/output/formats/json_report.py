@@ -79,3 +79,6 @@ def requirement_rows(result: Result) -> list[dict]:
         found = [f for f in result.active if f.requirement == number]
         rows.append({"number": number, "title": title, "status": status(found), "findings": len(found)})
     return rows
+
+
+REPORTER = JsonReporter

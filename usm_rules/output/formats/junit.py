@@ -141,3 +141,6 @@ def properties(result: Result) -> ET.Element:
 def clean(text: str) -> str:
     """Text XML 1.0 can hold: characters it forbids become U+FFFD."""
     return _NOT_XML.sub("\ufffd", text)
+
+
+REPORTER = JunitReporter

@@ -119,3 +119,6 @@ def table(header: str, rows: list[str]) -> str:
 
 def _where(f: Finding) -> str:
     return escape(f"{f.file}:{f.line}")
+
+
+REPORTER = MarkdownReporter

@@ -144,3 +144,6 @@ def run_properties(result: Result) -> dict:
     if result.fixed:
         properties["fixed"] = list(result.fixed)
     return properties
+
+
+REPORTER = SarifReporter

@@ -45,3 +45,6 @@ class TextReporter(Reporter):
             self._by_path = {item.path: item for item in self.result.inputs}
         item = self._by_path.get(path)
         return item.lines if item is not None else ()
+
+
+REPORTER = TextReporter

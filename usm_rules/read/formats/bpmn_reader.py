@@ -36,10 +36,10 @@ from xml.sax import handler
 from xml.sax.xmlreader import InputSource
 
 from ...model.documents import Document, LoadedFile
+from ...model.limits import Limits
 from ...model.positions import Positions
 from ...model.problems import BPMN_SYNTAX, Problem
 
-BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 MODEL_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 TASKS = frozenset({"task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask",
                    "businessRuleTask", "callActivity"})
@@ -53,10 +53,6 @@ WHO_ELEMENTS = frozenset({"humanPerformer", "potentialOwner", "performer"})
 VENDOR_WHO = ("assignee", "candidateGroups", "candidateUsers")
 VENDOR_HOW = ("class", "expression", "delegateExpression", "type", "topic", "resultVariable")
 NO_IMPLEMENTATION = frozenset({"", "##unspecified", "##WebService"})
-
-
-def is_bpmn(path: str) -> bool:
-    return path.lower().endswith(BPMN_SUFFIXES)
 
 
 @dataclass
@@ -196,13 +192,28 @@ def decode_text(raw: bytes) -> str:
         return raw.decode("utf-8", errors="replace")
 
 
+_XML_START = re.compile(rb"^(\xef\xbb\xbf)?\s*<")
+
+
+def sniff(raw: bytes) -> bool:
+    """Bytes that start as XML does (after a byte-order mark and white space): a diagram given on
+    standard input; a YAML document never starts with '<'."""
+    return bool(_XML_START.match(raw[:1024]))
+
+
+def read(file: str, raw: bytes, limits: Limits) -> LoadedFile:
+    """The input format's reader: each BPMN process as a usm/v1 Process (the file-size limit is
+    checked before the bytes get here)."""
+    return load_bpmn(file, raw)
+
+
 def load_bpmn(file: str, raw: bytes) -> LoadedFile:
     """A BPMN file as usm/v1 documents (one Process per BPMN process), or its problem."""
     text = decode_text(raw)
     root = read_tree(raw)
     if isinstance(root, Problem):
         return LoadedFile(problems=[root], text=text)
-    documents = [Document(file, index, data, positions, positions.value(())[0])
+    documents = [Document(file, index, data, positions, positions.value(())[0], format="bpmn")
                  for index, (data, positions) in enumerate(convert_tree(root, file_stem(file)))]
     return LoadedFile(documents=documents, text=text)
 

@@ -70,6 +70,16 @@ _COLLECTION_TAGS = {_CORE + t for t in ("map", "seq", "set", "omap", "pairs")}
 
 
 
+def sniff(raw: bytes) -> bool:
+    """YAML is what no other format claims (see :mod:`usm_rules.read.formats`)."""
+    return True
+
+
+def read(file: str, raw: bytes, limits: Limits) -> LoadedFile:
+    """The input format's reader: every document of one file, and every problem met on the way."""
+    return load_bytes(file, raw, limits)
+
+
 def load_bytes(file: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
     """Every document of one file, and every problem met on the way."""
     text = decode(raw)
