@@ -46,7 +46,7 @@ def test_the_report_states_the_audit_frame_grades_and_the_roadmap_in_the_browser
     text = dom(tmp_path, report_page)
     frame = text[text.index('id="audit"'):text.index('id="verdict"')]
     assert "Example Corp IT" in frame and "J. Auditor" in frame and "release 2026.4" in frame
-    assert re.search(r"USM-[0-9A-F]{12}", frame) and "ten requirements" in frame and "default (USM.md)" in frame
+    assert re.search(r"USM-[0-9A-F]{12}", frame) and "ten requirements" in frame and "default (docs/usm.md)" in frame
     result = json.loads(run("check", "--no-config", "-f", "json", "sample_processes").stdout)
     grades = {g: sum(1 for f in result["findings"] if f["grade"] == g and not f.get("suppressed"))
               for g in ("major", "minor", "observation")}

@@ -34,7 +34,7 @@ FILES_HOOK = "usm-rules-files"
 INSTALL_TIMEOUT = 900  # a hook environment's first build compiles durable-rules
 RUN_TIMEOUT = 300
 
-# Announced in SPEC section 6 and being added: a command that uses them is skipped, with the
+# Announced in README.md and being added: a command that uses them is skipped, with the
 # reason, until `usm-rules check --help` lists them.
 ANNOUNCED_FORMATS = {"sarif", "junit", "github", "gitlab", "markdown", "html"}
 ANNOUNCED_OPTIONS = {"--baseline", "--config", "--no-config"}

@@ -219,7 +219,7 @@ def test_provenance_lists_every_input_file_with_its_sha256(monkeypatch):
         assert re.search(rf"<code>{re.escape(path)}</code></td>.*?{digest}", html)
     assert report.provenance.generated == "2026-01-01T00:00:00Z"
     assert report.provenance.version == usm_rules.__version__
-    assert report.provenance.mapping == "default (USM.md)"
+    assert report.provenance.mapping == "default (docs/usm.md)"
 
 
 def test_the_rule_pack_hash_covers_each_rule_id_and_file(monkeypatch):

@@ -1,4 +1,4 @@
-"""A content-addressed cache of what each file gives a run (:class:`~usm_rules.filework.FileWork`).
+"""A content-addressed cache of what each file gives a run (:class:`~usm_rules.check.file_work.FileWork`).
 
 An entry's key is the SHA-256 of: the file's bytes, its displayed path, the reading settings,
 and a fingerprint of this very installation (its version, the bytes of its code, schemas and

@@ -76,7 +76,7 @@ def load_rule(path: Path, builtin_allowed: bool = False) -> Rule:
     if when == "builtin" and not builtin_allowed:
         raise CatalogError(source, "when", "'builtin' is reserved for the shipped requirement-0 rules")
     if when == "builtin" and data["id"] not in BUILTIN:
-        raise CatalogError(source, "id", f"'{data['id']}' is no built-in rule (usm_rules/findings.py names them)")
+        raise CatalogError(source, "id", f"'{data['id']}' is no built-in rule (usm_rules/model/problems.py names them)")
     if data["requirement"] > 0 and data.get("ceiling") is None:
         raise CatalogError(source, "ceiling", "a rule for requirements 1-10 needs a ceiling (1-5)")
     if data["confidence"] == "heuristic" and data["severity"] == "error":

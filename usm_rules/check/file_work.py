@@ -2,7 +2,7 @@
 
 Everything here depends on the file's bytes and the reading settings alone, never on other
 files, so files are read on every core (:func:`read_all`) and the outcome of one can be kept
-in the cache (:mod:`usm_rules.cache`). The documents are dropped once their facts are built:
+in the cache (:mod:`usm_rules.check.cache`). The documents are dropped once their facts are built:
 what later stages need is in the :class:`FileWork`.
 """
 

@@ -15,7 +15,7 @@ from .messages import render_grouped, render_message
 
 
 class RuleInfo(Protocol):
-    """What a finding copies from its rule (a :class:`usm_rules.catalog.Rule`)."""
+    """What a finding copies from its rule (a :class:`usm_rules.check.catalog.Rule`)."""
 
     @property
     def id(self) -> str: ...
@@ -34,7 +34,7 @@ class RuleInfo(Protocol):
 
 
 class Located(Protocol):
-    """What a finding needs of a matched fact (a :class:`usm_rules.facts.Fact`)."""
+    """What a finding needs of a matched fact (a :class:`usm_rules.check.facts.Fact`)."""
 
     attrs: dict[str, Any]
     subject: str

@@ -1,7 +1,7 @@
 """What every command shares: the tool's name, the exit codes, one-line usage errors, and writing
 an output whole or not at all.
 
-Exit codes (SPEC section 6): 0 gates pass, 1 gates fail, 2 usage/configuration/rule-pack
+Exit codes (README.md#exit-codes): 0 gates pass, 1 gates fail, 2 usage/configuration/rule-pack
 error (one line, no traceback), 3 internal error (one line; the traceback with --debug).
 """
 

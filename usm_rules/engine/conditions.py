@@ -5,7 +5,7 @@ A condition is a list of patterns. ``{fact: Activity, as: a, where: {...}}`` bin
 literal (equality), ``{ref: a.attr}`` (equality with a bound fact: an indexed join), or one
 of ``eq ne gt gte lt lte in`` with a literal or a ref. ``pairedWith: a`` binds another fact
 of ``a``'s type and matches each unordered pair once. The vocabulary (fact types and their
-attributes) is :mod:`usm_rules.vocabulary`.
+attributes) is :mod:`usm_rules.engine.vocabulary`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class ConditionError(ValueError):
 
 @dataclass(frozen=True)
 class Pattern:
-    """One pattern as :mod:`usm_rules.partition` reads it to decide which facts can take part.
+    """One pattern as :mod:`usm_rules.engine.partition` reads it to decide which facts can take part.
 
     ``literals`` are (attribute, operator, value) tests on the fact alone (operator one of
     ``eq ne gt gte lt lte in``); ``joins`` are equality tests with a bound fact, (attribute,

@@ -1,7 +1,7 @@
 """Which facts can take part in a rule's match, and how they split into independent parts.
 
 The engine evaluates every rule; this module only decides what it is given, from the rule's
-compiled ``when`` (:class:`~usm_rules.conditions.Pattern`), so that the work stays linear in
+compiled ``when`` (:class:`~usm_rules.engine.conditions.Pattern`), so that the work stays linear in
 the input and bounded in memory whatever a rule pack says:
 
 - **literal tests filter first**: a fact that fails a pattern's tests on the fact alone can
@@ -142,7 +142,7 @@ def _packed(groups: list[tuple[Any, list[int]]], chunk: int) -> list[Part]:
     Where a part ends depends on the partition keys alone (a part ends after a partition whose
     key's hash falls on a multiple of the number of such partitions a part holds): an edit that
     changes one partition changes the part that holds it, not every part after it, so the
-    engine's remembered parts (see :func:`usm_rules.engine.run_rules`) stay valid.
+    engine's remembered parts (see :func:`usm_rules.engine.runner.run_rules`) stay valid.
     """
     out: list[Part] = []
     current: set[int] = set()

@@ -8,12 +8,12 @@ durable-rules' quirks are handled here and pinned by tests:
 - a fact no rule matches raises ``MessageNotHandledException``: expected, ignored;
 - a fact asserted twice raises ``MessageObservedException``, and durable takes a fact's
   ``id`` as its identity: each fact's ``id`` is its unique ``fid`` (the attribute ``id`` is
-  renamed ``id_`` on the way in, see :func:`usm_rules.conditions.engine_name`);
+  renamed ``id_`` on the way in, see :func:`usm_rules.engine.conditions.engine_name`);
 - a comparison with another fact must be followed by an equality join, or durable
-  segfaults: the compiler sees to it (:data:`usm_rules.conditions.JOIN_KEY`);
+  segfaults: the compiler sees to it (:data:`usm_rules.engine.conditions.JOIN_KEY`);
 - a ``none`` pattern only holds if the negated facts arrive first, so they are asserted first;
 - an equality join that follows an ``$or`` (what ``in`` compiles to) in one pattern is dropped,
-  so the compiler puts the ``$or`` last (:func:`usm_rules.conditions.compile_condition`);
+  so the compiler puts the ``$or`` last (:func:`usm_rules.engine.conditions.compile_condition`);
 - facts go in batches, serialised once per fact type, not once per rule;
 - ``delete_state`` segfaults, and ``delete_ruleset`` corrupts the next ruleset's memory, so
   rulesets are never deleted: a run's engine work happens in a forked child process
@@ -171,7 +171,7 @@ def _drain(ruleset) -> None:
 
 
 class Store(Protocol):
-    """Where remembered outcomes are kept (a :class:`~usm_rules.cache.FileCache`)."""
+    """Where remembered outcomes are kept (a :class:`~usm_rules.check.cache.FileCache`)."""
 
     def get(self, key: str) -> Any | None: ...
     def put(self, key: str, value: Any) -> None: ...
@@ -180,9 +180,9 @@ class Store(Protocol):
 def run_rules(rules: list[tuple[str, Compiled]], facts: list[dict], jobs: int = 1,
               hub: Hub | None = None, memo: Store | None = None) -> dict[str, list[Match] | Crash]:
     """Every rule's matches. Each rule sees only the facts that can take part in a match, in
-    parts that can run on their own (:mod:`usm_rules.partition`); the parts run in child
+    parts that can run on their own (:mod:`usm_rules.engine.partition`); the parts run in child
     processes, ``jobs`` at a time (forked by ``hub``, or this process's hub), each holding at most about
-    :data:`~usm_rules.partition.CHUNK` facts. With ``memo``, a part whose rule and facts were
+    :data:`~usm_rules.engine.partition.CHUNK` facts. With ``memo``, a part whose rule and facts were
     run before is not run again: after an edit, only the parts the edit touched are.
 
     A child takes durable-rules' memory with it when it exits (its rulesets can never be

@@ -3,7 +3,7 @@
 Rules never parse a language; they match the attributes a :class:`Reader` fills in. A reader
 reads one language from its :class:`Lexicon` (the data file ``lexicons/<code>.yaml``: word
 lists and patterns with their sources) and a maintained lemmatiser for base forms and verb
-readings (:mod:`usm_rules.lemmatisers`): lemminflect's lexicon for English, simplemma's
+readings (:mod:`usm_rules.language.lemmatisers`): lemminflect's lexicon for English, simplemma's
 dictionary for Dutch. So "Recover" and "Herstellen" read as bare verbs and "Security" and
 "Incidentbeheer" do not, without a hand-kept verb list.
 """
@@ -29,7 +29,7 @@ def words(text: str) -> list[str]:
 
 
 class Lemmas(Protocol):
-    """A lemmatiser as the checks use it (see :mod:`usm_rules.lemmatisers`)."""
+    """A lemmatiser as the checks use it (see :mod:`usm_rules.language.lemmatisers`)."""
 
     def is_verb(self, word: str) -> bool: ...
     def is_base_verb(self, word: str) -> bool: ...

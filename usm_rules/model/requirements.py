@@ -1,4 +1,4 @@
-"""The ten USM requirements for calling something a process (USM.md), plus 0 for readable input."""
+"""The ten USM requirements for calling something a process (docs/usm.md), plus 0 for readable input."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from .findings import Finding, Severity
 from .inputs import Input
 from .rules import Catalog
 
-DEFAULT_MAPPING = "default (USM.md)"
+DEFAULT_MAPPING = "default (docs/usm.md)"
 
 
 @dataclass(frozen=True)

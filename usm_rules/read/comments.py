@@ -1,6 +1,6 @@
 """Suppression comments (``# usm-rules: disable=RULE -- reason``) found in a file's text.
 
-What a comment suppresses is decided after the rules (:mod:`usm_rules.suppress`); here each one
+What a comment suppresses is decided after the rules (:mod:`usm_rules.verdict.suppress`); here each one
 is only found, with its place, its rules and its reason.
 """
 

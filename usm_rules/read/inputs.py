@@ -4,7 +4,7 @@ An :class:`Input` holds what one file gave: its displayed path, the SHA-256 of i
 decoded lines, how many documents it holds, its requirement-0 problems, its suppression
 comments and what it declares. The suppressions and the audit report work from it; the
 documents themselves (:class:`Read`) are turned into facts where the file is read
-(:mod:`usm_rules.filework`) and not kept. Nothing opens an input file a second time, so a file
+(:mod:`usm_rules.check.file_work`) and not kept. Nothing opens an input file a second time, so a file
 edited during a run cannot make the report disagree with the verdict, and standard input works
 everywhere.
 """

@@ -1,4 +1,4 @@
-"""The maturity ceiling (SPEC section 5): the lowest ceiling among violated error rules."""
+"""The maturity ceilings (docs/usm.md#maturity-ceilings): the lowest ceiling among violated error rules."""
 
 from __future__ import annotations
 

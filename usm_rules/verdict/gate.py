@@ -1,4 +1,4 @@
-"""Whether a result passes the CI gates (SPEC section 6): the exit code and why."""
+"""Whether a result passes the CI gates (README.md#exit-codes): the exit code and why."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The auditor report (SPEC section 1): one self-contained file per run, HTML or Markdown.
+"""The auditor report: one self-contained file per run, HTML or Markdown.
 
 :func:`usm_rules.output.audit.build.build_report` turns a result into the report's values
 (:mod:`usm_rules.output.audit.data`); :func:`usm_rules.output.audit.render.render` writes them

@@ -12,7 +12,7 @@ from ...verdict.ceiling import LEVELS
 from ...verdict.phrases import report_lead
 from .data import Bar, Holder, Level, Ref
 
-# One line each, from the USM Value Maturity Model (USM.md).
+# One line each, from the USM Value Maturity Model (docs/usm.md#the-value-maturity-model).
 TRAITS = {
     1: "The provider delivers goods or actions; \u201cour product is better\u201d.",
     2: "Technology under control: coherent systems, routines standardised but oriented to systems, not customers.",

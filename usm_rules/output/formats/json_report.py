@@ -1,4 +1,4 @@
-"""``json``: the machine contract of SPEC section 6, one object."""
+"""``json``: the machine contract (README.md#auditors), one object."""
 
 from __future__ import annotations
 
