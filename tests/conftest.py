@@ -1,8 +1,9 @@
-"""Shared helpers: write small YAML trees into a temporary folder and check them."""
+"""Shared helpers: the clean model, one way to write small trees of files, and checking them."""
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,42 @@ import usm_rules
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_processes"
+
+# The smallest clean model: one ProcessModel and one Process that meet all ten requirements
+# (tests change a line of it to make the finding they are about).
+CLEAN_MODEL = """\
+apiVersion: usm/v1
+kind: ProcessModel
+metadata: {name: usm}
+spec:
+  managementSystem: Example
+  processes: [recover]
+"""
+CLEAN_RECOVER = """\
+apiVersion: usm/v1
+kind: Process
+metadata: {name: recover, title: Recover}
+spec:
+  model: usm
+  purpose: Restore the agreed service after a failure.
+  output: A restored service
+  outputRecipient: customer
+  trigger: incident
+  countedAs: restored service
+  activities:
+    - id: rec-1
+      name: Register the failure
+      next: rec-2
+    - id: rec-2
+      name: Restore the service
+  control:
+    manager: Recover process manager
+    steering: [Agree the restore sequence with the coordinators]
+    informing:
+      - {measure: restore time, purpose: improvement}
+      - {measure: restores within agreed time, purpose: accountability}
+"""
+CLEAN = f"{CLEAN_MODEL}---\n{CLEAN_RECOVER}"  # both in one file
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -35,22 +72,23 @@ def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
+def write_files(folder: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``{relative path: text or bytes}`` below ``folder`` (texts dedented, as UTF-8)."""
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(dedent(content), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def tree(tmp_path, monkeypatch):
-    """Write ``{relative path: YAML text}`` below a fresh working folder; return a checker."""
+    """A fresh working folder, and a writer of ``{relative path: text or bytes}`` into it."""
     monkeypatch.chdir(tmp_path)
-
-    def write(files: dict[str, str | bytes]) -> Path:
-        for name, content in files.items():
-            path = tmp_path / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(dedent(content), encoding="utf-8")
-        return tmp_path
-
-    return write
+    return lambda files: write_files(tmp_path, files)
 
 
 def located(result, rule: str | None = None) -> list[tuple[str, int, int, str]]:

@@ -42,6 +42,7 @@ def report_page(tmp_path, monkeypatch):
     return page
 
 
+@pytest.mark.slow
 def test_the_report_states_the_audit_frame_grades_and_the_roadmap_in_the_browser(tmp_path, report_page):
     text = dom(tmp_path, report_page)
     frame = text[text.index('id="audit"'):text.index('id="verdict"')]
@@ -88,6 +89,7 @@ def test_the_audit_block_of_the_configuration_fills_the_frame_and_options_win(tm
     assert "- Objective: Surveillance audit 2" in text and "| Auditor | Named Auditor |" in text
 
 
+@pytest.mark.slow
 def test_the_printed_report_has_running_headers_and_page_numbers(tmp_path, report_page):
     pdf = tmp_path / "audit.pdf"
     chromium(tmp_path, report_page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
@@ -174,7 +176,7 @@ def test_history_shows_the_ceiling_at_each_commit_of_the_model(git_model, monkey
     data = json.loads(done.stdout)
     points = data["points"]
     assert [p["ceiling"] for p in points] == [5, 2, 3, 5, 3]
-    assert [p["subject"] for p in points][0] == "the reference model"
+    assert next(p["subject"] for p in points) == "the reference model"
     assert "a readme outside the model" not in [p["subject"] for p in points]
     assert points[1]["requirements"]["R7"] >= 1 and points[2]["requirements"]["R1"] == 1
     assert data["path"] == "processes"

@@ -32,6 +32,7 @@ def requirements(result) -> list[int]:
     return sorted({f.requirement for f in result.active if f.severity.value != "info"})
 
 
+@pytest.mark.slow
 def test_every_file_of_every_source_is_read_without_a_crash():
     files = sorted(MIWG.rglob("*.bpmn"))
     assert len(files) == 63
@@ -215,6 +216,7 @@ def test_other_namespace_spellings_and_a_boundary_event_branch(tmp_path, namespa
     assert (branch.line, "Diagnose the cause" in branch.message) == (7, True)  # at the flow that leaves it
 
 
+@pytest.mark.slow
 def test_every_diagram_converts_to_yaml_that_the_schemas_accept(tmp_path):
     for index, diagram in enumerate(sorted(MIWG.rglob("*.bpmn"))):
         done = CliRunner().invoke(cli, ["convert", str(diagram), "-o", str(tmp_path / f"{index:02d}")])

@@ -31,7 +31,8 @@ def _refs(node):
 
 
 def test_the_shipped_bundle_is_up_to_date_and_self_contained():
-    assert SHIPPED.read_text(encoding="utf-8") == bundle_text(), "run `usm-rules schema --bundle > schemas/" + BUNDLE + "`"
+    assert SHIPPED.read_text(encoding="utf-8") == bundle_text(), \
+        "run `usm-rules schema --bundle > schemas/" + BUNDLE + "`"
     schema = json.loads(SHIPPED.read_text(encoding="utf-8"))
     refs = list(_refs(schema))
     assert refs and all(ref.startswith("#/$defs/") for ref in refs)
@@ -47,7 +48,8 @@ def _documents():
 
 def test_the_bundle_alone_accepts_exactly_the_documents_the_tool_accepts():
     validator = Draft202012Validator(json.loads(SHIPPED.read_text(encoding="utf-8")))  # no registry: offline
-    verdicts = {(str(path), d.index): (validator.is_valid(d.data), not validate_document(d)) for path, d in _documents()}
+    verdicts = {(str(path), d.index): (validator.is_valid(d.data), not validate_document(d))
+                for path, d in _documents()}
     assert len(verdicts) > 40
     assert all(bundle == ours for bundle, ours in verdicts.values()), [k for k, v in verdicts.items() if v[0] != v[1]]
     assert sum(1 for bundle, _ in verdicts.values() if not bundle) >= 2  # the samples hold invalid documents too
@@ -63,6 +65,7 @@ def test_a_document_is_held_to_the_definition_of_its_kind():
 
 @pytest.mark.skipif(shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) is None,
                     reason="check-jsonschema is in the bench extra")
+@pytest.mark.slow
 def test_check_jsonschema_validates_the_samples_against_the_bundle_alone(tmp_path):
     tool = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
     single = [path for path in sorted((SAMPLES / "reference").glob("*.yaml"))  # it reads one document a file

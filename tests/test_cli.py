@@ -10,38 +10,10 @@ import sys
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SAMPLES
+from conftest import CLEAN, REPO, SAMPLES
 
 from usm_rules.cli import cli
 
-CLEAN = """\
-apiVersion: usm/v1
-kind: ProcessModel
-metadata: {name: usm}
-spec:
-  managementSystem: Example
-  processes: [recover]
----
-apiVersion: usm/v1
-kind: Process
-metadata: {name: recover, title: Recover}
-spec:
-  model: usm
-  purpose: Restore the agreed service after a failure.
-  output: A restored service
-  outputRecipient: customer
-  trigger: incident
-  countedAs: restored service
-  activities:
-    - {id: rec-1, name: Register the failure, next: rec-2}
-    - {id: rec-2, name: Restore the service}
-  control:
-    manager: Recover process manager
-    steering: [Agree the restore sequence with the coordinators]
-    informing:
-      - {measure: restore time, purpose: improvement}
-      - {measure: restores within agreed time, purpose: accountability}
-"""
 WARNING_ONLY = CLEAN.replace("Register the failure", "Register the failure manually")
 BROKEN = "apiVersion: usm/v1\nkind: Process\nmetadata: {name: x\n"
 
@@ -50,20 +22,8 @@ def run(*args: str, stdin: str | None = None):
     return CliRunner().invoke(cli, list(args), input=stdin)
 
 
-@pytest.fixture
-def folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def write(**files: str):
-        for name, text in files.items():
-            (tmp_path / name).write_text(text, encoding="utf-8")
-        return tmp_path
-
-    return write
-
-
-def test_clean_input_exits_0_with_a_summary(folder):
-    folder(**{"model.yaml": CLEAN})
+def test_clean_input_exits_0_with_a_summary(tree):
+    tree({"model.yaml": CLEAN})
     result = run("check", ".")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -72,8 +32,8 @@ def test_clean_input_exits_0_with_a_summary(folder):
     ]
 
 
-def test_errors_exit_1_and_print_compiler_style_lines(folder):
-    folder(**{"model.yaml": CLEAN, "bad.yaml": BROKEN})
+def test_errors_exit_1_and_print_compiler_style_lines(tree):
+    tree({"model.yaml": CLEAN, "bad.yaml": BROKEN})
     result = run("check", ".")
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
@@ -81,19 +41,19 @@ def test_errors_exit_1_and_print_compiler_style_lines(folder):
     assert "usm-rules: fail: 1 finding(s) at or above error" in result.stderr
 
 
-def test_fail_on_controls_warnings(folder):
-    folder(**{"model.yaml": WARNING_ONLY})
+def test_fail_on_controls_warnings(tree):
+    tree({"model.yaml": WARNING_ONLY})
     assert run("check", ".").exit_code == 0
     assert run("check", "--fail-on", "warning", ".").exit_code == 1
     assert run("check", "--fail-on", "info", ".").exit_code == 1
-    folder(**{"bad.yaml": BROKEN})
+    tree({"bad.yaml": BROKEN})
     never = run("check", "--fail-on", "never", ".")  # an incomplete result fails whatever --fail-on says
     assert never.exit_code == 1 and "the result is incomplete" in never.stderr
     assert "Maturity ceiling at most 5 (business-driven); not determined: 1 file could not be read" in never.stdout
 
 
-def test_min_maturity_gate_names_what_holds_the_ceiling(folder):
-    folder(**{"model.yaml": CLEAN.replace("  model: usm\n", "").replace("processes: [recover]", "processes: [agree]")})
+def test_min_maturity_gate_names_what_holds_the_ceiling(tree):
+    tree({"model.yaml": CLEAN.replace("  model: usm\n", "").replace("processes: [recover]", "processes: [agree]")})
     result = run("check", "--fail-on", "never", "--min-maturity", "3", ".")
     assert result.exit_code == 1
     assert "maturity ceiling 2 is below --min-maturity 3; held down by USM0701 (requirement 7)" in result.stderr
@@ -109,15 +69,15 @@ def test_min_maturity_gate_names_what_holds_the_ceiling(folder):
     ["schema", "Proces"],
     ["frobnicate"],
 ])
-def test_usage_errors_exit_2_in_one_line(folder, args):
-    folder(**{"model.yaml": CLEAN})
+def test_usage_errors_exit_2_in_one_line(tree, args):
+    tree({"model.yaml": CLEAN})
     result = run(*args)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
 
 
-def test_internal_error_exits_3_without_a_traceback(folder, monkeypatch):
-    folder(**{"model.yaml": CLEAN})
+def test_internal_error_exits_3_without_a_traceback(tree, monkeypatch):
+    tree({"model.yaml": CLEAN})
 
     def broken(*args, **kwargs):
         raise KeyError("boom")
@@ -131,11 +91,12 @@ def test_internal_error_exits_3_without_a_traceback(folder, monkeypatch):
     assert debug.exit_code == 3 and "Traceback" in debug.stderr
 
 
-def test_json_contract(folder):
-    folder(**{"model.yaml": CLEAN, "bad.yaml": BROKEN, "role.yaml": CLEAN.replace(
+def test_json_contract(tree):
+    tree({"model.yaml": CLEAN, "bad.yaml": BROKEN, "role.yaml": CLEAN.replace(
         "name: usm}", "name: usm2}").replace("name: recover,", "name: recover2,").replace(
         "processes: [recover]", "processes: [recover2]").replace("model: usm", "model: usm2").replace(
-        "rec-1", "r2-1").replace("rec-2", "r2-2").replace("Register the failure", "Escalate the failure to the service desk")})
+        "rec-1", "r2-1").replace("rec-2", "r2-2").replace(
+        "Register the failure", "Escalate the failure to the service desk")})
     result = run("check", "--format", "json", ".")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -156,7 +117,7 @@ def test_json_contract(folder):
     assert all(step["readable"] or step["level"] > data["maturity"]["ceiling"] for step in data["roadmap"])
     role = next(f for f in data["findings"] if f["rule"] == "USM0102")
     assert (role["file"], role["line"], role["column"], role["subject"]) == (
-        "role.yaml", 19, 24, "Process/recover2/activities/r2-1")
+        "role.yaml", 20, 13, "Process/recover2/activities/r2-1")
     assert [r["number"] for r in data["requirements"]] == list(range(11))
     assert {r["status"] for r in data["requirements"]} <= {"pass", "fail", "warn"}
     assert next(r for r in data["requirements"] if r["number"] == 1)["status"] == "warn"
@@ -164,8 +125,8 @@ def test_json_contract(folder):
         ("bad.yaml", "error"), ("model.yaml", "checked"), ("role.yaml", "checked")]
 
 
-def test_every_input_file_is_listed_once(folder, tmp_path):
-    folder(**{"a.yaml": CLEAN, "b.yml": BROKEN, "notes.txt": "not yaml"})
+def test_every_input_file_is_listed_once(tree, tmp_path):
+    tree({"a.yaml": CLEAN, "b.yml": BROKEN, "notes.txt": "not yaml"})
     os.symlink(tmp_path, tmp_path / "loop")  # a symlink loop must not repeat files
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.yaml").write_text(BROKEN)
@@ -174,8 +135,8 @@ def test_every_input_file_is_listed_once(folder, tmp_path):
     assert paths == ["a.yaml", "b.yml"]
 
 
-def test_missing_path_and_broken_link_are_findings(folder, tmp_path):
-    folder(**{"a.yaml": CLEAN})
+def test_missing_path_and_broken_link_are_findings(tree, tmp_path):
+    tree({"a.yaml": CLEAN})
     os.symlink(tmp_path / "gone.yaml", tmp_path / "link.yaml")
     result = run("check", "--format", "json", ".", "nope.yaml")
     data = json.loads(result.stdout)
@@ -185,15 +146,15 @@ def test_missing_path_and_broken_link_are_findings(folder, tmp_path):
     assert {f["path"]: f["status"] for f in data["files"]}["nope.yaml"] == "error"
 
 
-def test_stdin_is_read_with_a_dash(folder):
-    folder()
+def test_stdin_is_read_with_a_dash(tree):
+    tree({})
     result = run("check", "-", stdin="apiVersion: usm/v1\nkind: Process\nmetadata: {name: x\n")
     assert result.exit_code == 1
     assert result.stdout.startswith("<stdin>:4:1: error USM0001")
 
 
-def test_output_file(folder, tmp_path):
-    folder(**{"model.yaml": CLEAN})
+def test_output_file(tree, tmp_path):
+    tree({"model.yaml": CLEAN})
     result = run("check", "--format", "json", "-o", "out.json", ".")
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads((tmp_path / "out.json").read_text())["summary"]["errors"] == 0
@@ -230,8 +191,8 @@ def test_real_subprocess_on_the_samples():
     assert clean.returncode == 0, clean.stdout
 
 
-def test_exclude_skips_files_and_folders(folder, tmp_path):
-    folder(**{"a.yaml": CLEAN, "b.yml": BROKEN})
+def test_exclude_skips_files_and_folders(tree, tmp_path):
+    tree({"a.yaml": CLEAN, "b.yml": BROKEN})
     (tmp_path / "drafts").mkdir()
     (tmp_path / "drafts" / "x.yaml").write_text(BROKEN)
     result = run("check", "--format", "json", "--exclude", "b.yml", "--exclude", "drafts", ".")
@@ -251,16 +212,17 @@ def test_exclude_skips_files_and_folders(folder, tmp_path):
     ({}, ["nope.yaml"], "nothing to check: no usm documents under nope.yaml (nope.yaml: no such file or directory)"),
     ({"mkdocs.yml": "site_name: Docs\n"}, ["."], "(1 YAML file skipped: not usm documents (no apiVersion: usm/v1))"),
 ])
-def test_nothing_to_check_is_a_usage_error(folder, files, paths, says):
-    folder(**files)
-    for command in (["check", "--min-maturity", "5"], ["baseline", "create", "-o", "b.json"], ["report", "-o", "r.html"]):
+def test_nothing_to_check_is_a_usage_error(tree, files, paths, says):
+    tree(files)
+    commands = (["check", "--min-maturity", "5"], ["baseline", "create", "-o", "b.json"], ["report", "-o", "r.html"])
+    for command in commands:
         result = run(*command, *paths)
         assert result.exit_code == 2 and result.stderr.startswith("usm-rules: error: ") and says in result.stderr
         assert "Maturity ceiling" not in result.output
 
 
-def test_a_mistyped_rule_gets_the_nearest_name(folder):
-    folder(**{"model.yaml": CLEAN})
+def test_a_mistyped_rule_gets_the_nearest_name(tree):
+    tree({"model.yaml": CLEAN})
     selected = run("check", "--select", "who-how", ".")
     assert selected.exit_code == 2 and "did you mean 'who-how-key'?" in selected.stderr
     explained = run("explain", "noun-titel")
@@ -316,6 +278,7 @@ def test_a_command_imports_only_what_it_needs(args, allowed):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     loaded = set(done.stdout.split("\n")[-2].split())
     heavy = {"durable", "durable_rules_engine", "numpy", "lingua", "lemminflect", "simplemma", "jinja2",
-             "jsonschema", "jsonschema_rs", "ruamel", "usm_rules.api", "usm_rules.engine.runner", "usm_rules.language.lexicons",
+             "jsonschema", "jsonschema_rs", "ruamel", "usm_rules.api", "usm_rules.engine.runner",
+             "usm_rules.language.lexicons",
              "usm_rules.read.validation", "usm_rules.check.catalog", "pygls", "lsprotocol"}
     assert not (loaded & heavy) - allowed, sorted(loaded & heavy)

@@ -83,7 +83,8 @@ def test_a_rule_the_engine_rejects_is_a_finding_naming_it(tree):
     tree({"a.yaml": TWO_PROCESSES})
     catalog = load_catalog()
     good = catalog["USM0902"]
-    compiled = dataclasses.replace(good.compiled, clauses=({"a": {"$and": [{"type": "Activity"}, {"$bogus": {"x": 1}}]}},))
+    bogus = {"a": {"$and": [{"type": "Activity"}, {"$bogus": {"x": 1}}]}}
+    compiled = dataclasses.replace(good.compiled, clauses=(bogus,))
     broken = dataclasses.replace(good, id="X0001", name="bogus", compiled=compiled)
     result = usm_rules.check_paths(["."], catalog=Catalog([*catalog, broken]))
     crash = [f for f in result.findings if f.rule == "USM0010"]
@@ -119,6 +120,7 @@ def fresh_hub():
     workers.shared_hub()  # a clean one for the tests after (forked here, under this test's filter)
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings(FORK_IN_TESTS)
 @pytest.mark.parametrize("big", [False, True], ids=["small-run", "files-on-two-cores"])
 def test_a_process_killed_by_a_segfault_costs_only_its_rule(tree, monkeypatch, big, fresh_hub):

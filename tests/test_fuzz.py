@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from conftest import write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import any_input, mutated_bpmn
 
 import usm_rules
 from usm_rules.read.formats.yaml_reader import load_bytes
+
+pytestmark = pytest.mark.slow  # see README.md#two-commands: the quick run leaves these out
 
 SEED = b"""apiVersion: usm/v1
 kind: Process
@@ -33,7 +37,8 @@ def test_arbitrary_bytes_load_without_crashing(raw):
         assert problem.rule.startswith("USM00") and problem.line >= 1 and problem.column >= 1
 
 
-@settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, len(SEED) - 1), st.binary(max_size=3)), max_size=4))
 def test_mutated_documents_check_without_crashing(tmp_path, edits):
     raw = bytearray(SEED)
@@ -63,10 +68,8 @@ def _written(tmp_path_factory, pattern: str, contents: list[bytes]):
     from usm_rules.api import prepare_catalog
     from usm_rules.read.config import Config
 
-    folder = tmp_path_factory.mktemp("fuzz")
     names = [pattern.format(i) for i in range(len(contents))]
-    for name, raw in zip(names, contents, strict=True):
-        (folder / name).write_bytes(raw)
+    folder = write_files(tmp_path_factory.mktemp("fuzz"), dict(zip(names, contents, strict=True)))
     return folder, names, prepare_catalog(Config())
 
 

@@ -8,42 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import check, dedent
+from conftest import CLEAN_MODEL, CLEAN_RECOVER, check, dedent
 
 from usm_rules.cli import cli
 from usm_rules.read.config import load_config
 
-MODEL = """\
-apiVersion: usm/v1
-kind: ProcessModel
-metadata: {name: usm}
-spec:
-  processes: [recover]
-"""
-RECOVER = """\
-apiVersion: usm/v1
-kind: Process
-metadata: {name: recover, title: Recover}
-spec:
-  model: usm
-  purpose: Restore the agreed service after a failure.
-  output: A restored service
-  outputRecipient: customer
-  trigger: incident
-  countedAs: restored service
-  activities:
-    - id: rec-1
-      name: Register the failure
-      next: rec-2
-    - id: rec-2
-      name: Restore the service
-  control:
-    manager: Recover process manager
-    steering: [Agree restore priorities with the coordinators]
-    informing:
-      - {measure: restore time, purpose: improvement}
-      - {measure: restores within agreed time, purpose: accountability}
-"""
+MODEL, RECOVER = CLEAN_MODEL, CLEAN_RECOVER
 PERFORMER = RECOVER.replace("      name: Register the failure\n",
                             "      name: Register the failure\n      performer: Service desk\n")
 
@@ -73,7 +43,8 @@ def test_inline_suppression_on_the_line_keeps_the_finding_visible(tree):
 
 def test_suppression_on_the_line_above_by_rule_name(tree):
     tree({"model.yaml": MODEL, "recover.yaml": PERFORMER.replace(
-        "      performer: Service desk", "      # usm-rules: disable=who-how-key -- migration\n      performer: Service desk")})
+        "      performer: Service desk",
+        "      # usm-rules: disable=who-how-key -- migration\n      performer: Service desk")})
     [finding] = check().findings
     assert finding.rule == "USM0101" and finding.suppressed is not None
 
@@ -125,7 +96,8 @@ def test_waiver_suppresses_until_it_expires(tree):
     tree({"model.yaml": MODEL, "recover.yaml": PERFORMER, ".usm-rules.yaml": waiver_config("2026-11-22")})
     config = load_config(__import__("pathlib").Path(".usm-rules.yaml"))
     [finding] = check(config=config, today=today).findings
-    assert finding.suppressed.to_dict() == {"kind": "waiver", "reason": "The desk stays named until the reorganisation.",
+    assert finding.suppressed.to_dict() == {"kind": "waiver",
+                                            "reason": "The desk stays named until the reorganisation.",
                                             "approver": "J. Auditor", "expires": "2026-11-22"}
     expired = check(config=config, today=today + dt.timedelta(days=1))
     assert [(f.rule, f.file, f.line, f.counts) for f in expired.findings] == [
@@ -197,7 +169,8 @@ def test_baseline_fails_only_on_new_findings_and_survives_moved_lines(tree):
     assert cli_run("check", "--baseline", "baseline.json", ".").exit_code == 0
     # reformatting and moving lines keeps the match: the fingerprint is rule + subject
     tree({"recover.yaml": "# a comment that moves every line\n\n" + PERFORMER.replace(
-        "      performer: Service desk\n", "").replace("      next: rec-2\n", "      next: rec-2\n      performer: Desk\n")})
+        "      performer: Service desk\n", "").replace(
+        "      next: rec-2\n", "      next: rec-2\n      performer: Desk\n")})
     assert cli_run("check", "--baseline", "baseline.json", ".").exit_code == 0
     # a new finding fails
     tree({"recover.yaml": PERFORMER.replace("      name: Restore the service\n",
@@ -208,13 +181,15 @@ def test_baseline_fails_only_on_new_findings_and_survives_moved_lines(tree):
     tree({"recover.yaml": RECOVER})
     fixed = cli_run("check", "--baseline", "baseline.json", ".")
     assert fixed.exit_code == 0 and "1 baseline finding no longer occur" in fixed.stdout
-    assert len(json.loads(cli_run("check", "-f", "json", "--baseline", "baseline.json", ".").stdout)["baseline"]["fixed"]) == 1
+    again = json.loads(cli_run("check", "-f", "json", "--baseline", "baseline.json", ".").stdout)
+    assert len(again["baseline"]["fixed"]) == 1
 
 
 def test_a_broken_baseline_is_exit_2(tree):
     tree({"recover.yaml": RECOVER, "baseline.json": "{not json"})
     result = cli_run("check", "--baseline", "baseline.json", ".")
-    assert result.exit_code == 2 and result.stderr.startswith("usm-rules: error: baseline.json: not a usm-rules baseline")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("usm-rules: error: baseline.json: not a usm-rules baseline")
 
 
 # (input, --fail-on, --min-maturity, expected exit code)

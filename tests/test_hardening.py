@@ -42,11 +42,9 @@ def process(name: str, extra: str = "") -> str:
 
 
 @pytest.fixture
-def folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "model.yaml").write_text(MODEL, encoding="utf-8")
-    (tmp_path / "recover.yaml").write_text(RECOVER, encoding="utf-8")
-    return tmp_path
+def folder(tree):
+    """A working folder holding the reference model's model and Recover."""
+    return tree({"model.yaml": MODEL, "recover.yaml": RECOVER})
 
 
 # --- 1. huge integers -----------------------------------------------------------------------
@@ -296,6 +294,7 @@ def corpus(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 @pytest.mark.parametrize("phase", ["reading", "engine"])

@@ -12,6 +12,8 @@ from conftest import SAMPLES
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
+pytestmark = pytest.mark.slow  # see README.md#two-commands: the quick run leaves these out
+
 WAIT = 2.0  # seconds a diagnostic may take once the document is open (the bound)
 
 

@@ -23,6 +23,7 @@ def wheel(tmp_path_factory):
     return next(out.glob("usm_rules-*.whl"))
 
 
+@pytest.mark.slow
 def test_wheel_ships_rules_and_schemas_inside_the_package(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     rules = {p.name for p in (REPO / "rules").glob("*.yaml")}
@@ -31,7 +32,8 @@ def test_wheel_ships_rules_and_schemas_inside_the_package(wheel):
     assert {n.split("/")[-1] for n in names if n.startswith("usm_rules/schemas/")} == schemas
     assert "usm_rules/docs/rules/USM0101.md" in names  # SARIF's helpUri points at it
     lexicons = {p.name for p in (REPO / "lexicons").glob("*.yaml")}
-    assert {n.split("/")[-1] for n in names if n.startswith("usm_rules/lexicons/")} == lexicons >= {"en.yaml", "nl.yaml"}
+    shipped = {n.split("/")[-1] for n in names if n.startswith("usm_rules/lexicons/")}
+    assert shipped == lexicons >= {"en.yaml", "nl.yaml"}
     metadata = next(n for n in names if n.endswith("METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     assert "Requires-Python: <3.14,>=3.10" in text

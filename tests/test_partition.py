@@ -42,6 +42,7 @@ def _matches_both_ways(rule_id, compiled, facts):
     return sorted(m.fids for m in plain), sorted(m.fids for m in split)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule", SHIPPED, ids=lambda rule: rule.id)
 def test_every_shipped_rule_finds_the_same_matches_on_reduced_partitions(rule):
     types = {pattern.fact for pattern in rule.compiled.patterns}
@@ -68,7 +69,7 @@ def _rules(draw):
         where = {}
         for attribute in draw(st.lists(st.sampled_from(_ATTRIBUTES[kind]), max_size=3, unique=True)):
             choice = draw(st.integers(0, 3))
-            partners = [(alias, other) for alias, other in bound.items()]
+            partners = list(bound.items())
             if choice == 0 or not partners:
                 where[attribute] = draw(FEW)
             elif choice == 1:
@@ -90,6 +91,7 @@ def _rules(draw):
     return when
 
 
+@pytest.mark.slow
 @settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_rules(), _facts(_TYPES, FEW))
 def test_generated_rules_find_the_same_matches_on_reduced_partitions(when, facts):

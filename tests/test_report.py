@@ -13,50 +13,22 @@ from pathlib import Path
 import grimp
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SAMPLES
+from conftest import CLEAN_MODEL, CLEAN_RECOVER, REPO, SAMPLES, write_files
 
 import usm_rules
 from usm_rules.api import prepare_catalog
 from usm_rules.cli import cli
 from usm_rules.model.shipped import shipped
 from usm_rules.output.audit.build import build_report
-from usm_rules.output.audit.render import render
 from usm_rules.output.audit.reclassify import Declared, belongs_to
+from usm_rules.output.audit.render import render
 from usm_rules.read.config import Config
 
 CHROMIUM = Path("/usr/bin/chromium")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-MODEL = """\
-apiVersion: usm/v1
-kind: ProcessModel
-metadata: {name: usm}
-spec:
-  managementSystem: Example
-  processes: [recover]
-"""
-RECOVER = """\
-apiVersion: usm/v1
-kind: Process
-metadata: {name: recover, title: Recover}
-spec:
-  model: usm
-  purpose: Restore the agreed service after a failure.
-  output: A restored service
-  outputRecipient: customer
-  trigger: incident
-  countedAs: restored service
-  activities:
-    - {id: rec-1, name: Register the failure, next: rec-2}
-    - {id: rec-2, name: Restore the service}
-  control:
-    manager: Recover process manager
-    steering: [Agree the restore sequence with the coordinators]
-    informing:
-      - {measure: Restores within the agreed time, purpose: accountability}
-      - {measure: Failures per service, purpose: improvement}
-"""
+MODEL, RECOVER = CLEAN_MODEL, CLEAN_RECOVER
 
 
 def _process(name: str, title: str, activities: str, trigger: str = "incident", extra: str = "") -> str:
@@ -132,14 +104,10 @@ def png_facts(path: Path) -> tuple[int, int, int]:
     return width, height, len(set(pixels))
 
 
-def write_tree(tmp_path: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-
-
 # --- in a real browser -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_samples_report_renders_in_chromium_with_the_verdict_first(tmp_path, monkeypatch):
     monkeypatch.chdir(REPO)
     page = tmp_path / "report.html"
@@ -171,6 +139,7 @@ def test_the_reference_model_alone_is_not_limited(tmp_path, monkeypatch):
     assert png_facts(shot)[2] > 100
 
 
+@pytest.mark.slow
 def test_a_script_in_a_title_is_shown_as_text_and_never_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     hostile = _process(
@@ -179,7 +148,7 @@ def test_a_script_in_a_title_is_shown_as_text_and_never_runs(tmp_path, monkeypat
         "      name: <img src=x onerror=\"document.body.setAttribute('data-pwned', '1')\">\n"
         "      performer: Service desk",
     )
-    write_tree(tmp_path, {"model.yaml": MODEL, "hostile.yaml": hostile})
+    write_files(tmp_path, {"model.yaml": MODEL, "hostile.yaml": hostile})
     page = tmp_path / "report.html"
     assert run_report(".", "-o", str(page)).exit_code == 0
     source = page.read_text(encoding="utf-8")
@@ -236,7 +205,7 @@ def test_the_rule_pack_hash_covers_each_rule_id_and_file(monkeypatch):
 
 def test_ceiling_overrides_in_the_configuration_show_in_the_mapping(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write_tree(tmp_path, {"model.yaml": MODEL, "recover.yaml": RECOVER,
+    write_files(tmp_path, {"model.yaml": MODEL, "recover.yaml": RECOVER,
                           "loose.yaml": RECOVER.replace("name: recover", "name: loose")})
     (tmp_path / ".assess.yaml").write_text("ceilings:\n  mapping: assessor 2026\n  overrides: {USM0701: 3}\n")
     page = tmp_path / "report.md"
@@ -255,7 +224,7 @@ def test_the_matrix_has_a_cell_per_process_and_requirement(tmp_path, monkeypatch
     calls = _process("handle-calls", "Call Management",
                      "    - {id: c-1, name: Log the call, performer: Service desk}\n"
                      "    - {id: c-2, name: Close the call, description: Keep the caller informed; otherwise reopen.}")
-    write_tree(tmp_path, {"model.yaml": MODEL, "recover.yaml": RECOVER, "calls.yaml": calls})
+    write_files(tmp_path, {"model.yaml": MODEL, "recover.yaml": RECOVER, "calls.yaml": calls})
     report = data_for(".")
     rows = {row.process: [cell.status for cell in row.cells] for row in report.matrix}
     assert rows["recover"] == ["pass"] * 10
@@ -278,7 +247,7 @@ def test_the_matrix_has_a_cell_per_process_and_requirement(tmp_path, monkeypatch
 def test_findings_quote_their_yaml_lines_and_carry_rationale_and_remediation(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     calls = _process("handle-calls", "Call Management", "    - {id: c-1, name: Log the call}")
-    write_tree(tmp_path, {"model.yaml": MODEL.replace("[recover]", "[handle-calls]"), "calls.yaml": calls})
+    write_files(tmp_path, {"model.yaml": MODEL.replace("[recover]", "[handle-calls]"), "calls.yaml": calls})
     report = data_for(".")
     noun = next(r for s in report.evidence for r in s.rules if r.rule == "USM0201")
     finding = noun.findings[0]
@@ -295,7 +264,7 @@ def test_suppressed_findings_are_listed_apart_with_their_reason(tmp_path, monkey
     calls = _process("handle-calls", "Call Management", "    - {id: c-1, name: Log the call}")
     suppression = "  # usm-rules: disable=USM0201 -- legacy name"
     calls = calls.replace("title: 'Call Management'}", "title: 'Call Management'}" + suppression)
-    write_tree(tmp_path, {"model.yaml": MODEL.replace("[recover]", "[handle-calls]"), "calls.yaml": calls})
+    write_files(tmp_path, {"model.yaml": MODEL.replace("[recover]", "[handle-calls]"), "calls.yaml": calls})
     report = data_for(".")
     assert [(s.rule, s.kind, s.reason) for s in report.suppressed] == [("USM0201", "inline", "legacy name")]
     assert report.verdict.suppressed == 1 and report.verdict.errors == 0
@@ -306,7 +275,7 @@ def test_suppressed_findings_are_listed_apart_with_their_reason(tmp_path, monkey
 def test_a_baseline_moves_its_findings_to_the_suppressed_list(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     calls = _process("handle-calls", "Call Management", "    - {id: c-1, name: Log the call}")
-    write_tree(tmp_path, {"model.yaml": MODEL.replace("[recover]", "[handle-calls]"), "calls.yaml": calls})
+    write_files(tmp_path, {"model.yaml": MODEL.replace("[recover]", "[handle-calls]"), "calls.yaml": calls})
     made = CliRunner().invoke(cli, ["baseline", "create", "--no-config", ".", "-o", ".baseline.json"])
     assert made.exit_code == 0, made.output
     done = run_report(".", "--baseline", ".baseline.json", "-f", "markdown")
@@ -340,7 +309,7 @@ def test_verb_titled_items_with_roles_or_tools_are_procedures_or_work_instructio
     roles = _process("restore-desk", "Restore", "    - {id: r-1, name: Restore the service, performer: Desk}")
     tools = _process("deploy-tool", "Deploy", "    - {id: d-1, name: Deploy the release, tool: Jenkins}",
                      trigger="change-request")
-    write_tree(tmp_path, {"model.yaml": MODEL.replace("[recover]", "[restore-desk, deploy-tool]"),
+    write_files(tmp_path, {"model.yaml": MODEL.replace("[recover]", "[restore-desk, deploy-tool]"),
                           "roles.yaml": roles, "tools.yaml": tools})
     found = {r.process: (r.kind, r.belongs_to) for r in data_for(".").reclassified}
     assert found == {"restore-desk": ("procedure", "Recover"), "deploy-tool": ("work instruction", "Change")}
@@ -391,12 +360,11 @@ def test_the_command_line(tmp_path, monkeypatch):
 
 def test_the_report_reads_standard_input_once_and_quotes_what_was_read(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    text = RECOVER.replace("    - {id: rec-1, name: Register the failure, next: rec-2}",
-                           "    - {id: rec-1, name: Register the failure, next: rec-2, performer: Service desk}")
+    text = RECOVER.replace("      next: rec-2\n", "      next: rec-2\n      performer: Service desk\n")
     done = run_report("-", "-f", "markdown", stdin=text)
     assert done.exit_code == 0, done.output
     assert "`<stdin>`" in done.output and hashlib.sha256(text.encode()).hexdigest() in done.output
-    assert ">   12 |     - {id: rec-1, name: Register the failure, next: rec-2, performer: Service desk}" in done.output
+    assert ">   15 |       performer: Service desk" in done.output
 
 
 def test_the_report_package_never_reads_input_files():

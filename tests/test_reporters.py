@@ -126,7 +126,7 @@ def test_sarif_results_carry_rule_level_region_and_fingerprint(result, catalog):
     assert [r["id"] for r in rules] == sorted({f.rule for f in result.findings})
     levels = {"error": "error", "warning": "warning", "info": "note"}
     assert len(run["results"]) == len(result.findings)
-    for got, f in zip(run["results"], result.findings):
+    for got, f in zip(run["results"], result.findings, strict=False):
         assert got["ruleId"] == f.rule == rules[got["ruleIndex"]]["id"]
         assert got["level"] == levels[f.severity.value]
         assert got["message"]["text"] == f.message
@@ -168,7 +168,8 @@ def test_sarif_run_properties_hold_the_verdict(suppressed, catalog):
     properties = sarif(suppressed, catalog)["runs"][0]["properties"]
     assert properties == {
         "maturityCeiling": 3, "maturityLevel": "service-driven", "limitedBy": ["USM0401", "USM1004"],
-        "atRisk": ["USM0103"], "likelyCeiling": 3, "designCeiling": 3, "accepted": 2, "complete": False, "mapping": suppressed.mapping,
+        "atRisk": ["USM0103"], "likelyCeiling": 3, "designCeiling": 3, "accepted": 2, "complete": False,
+        "mapping": suppressed.mapping,
     }
 
 
@@ -214,7 +215,8 @@ def test_junit_follows_fail_on_and_min_maturity(result, catalog):
     warn = {c.get("name"): c for c in ET.fromstring(render("junit", complete, catalog, "warning", 4)).iter("testcase")}
     [failure] = warn["report-input/recover.yaml"].findall("failure")
     assert failure.get("message").startswith("4 findings at or above warning")
-    assert warn["maturity gate"].find("failure").get("message").startswith("maturity ceiling 3 is below --min-maturity 4")
+    gate = warn["maturity gate"].find("failure").get("message")
+    assert gate.startswith("maturity ceiling 3 is below --min-maturity 4")
     never = {c.get("name"): c for c in ET.fromstring(render("junit", complete, catalog, "never", 1)).iter("testcase")}
     assert all(case.find("failure") is None for case in never.values())  # passes with findings: no failure
 
@@ -269,7 +271,8 @@ def test_github_emits_only_well_formed_workflow_commands(result, catalog):
     assert annotations[0] == ("::error file=report-input/broken.yaml,line=5,col=9,title=USM0001 yaml-syntax"
                               "::YAML syntax error: mapping values are not allowed in this context")
     assert "100%25 sure: yes" in annotations[1]
-    assert lines[-1].startswith("::notice title=usm-rules maturity ceiling::Maturity ceiling at most 3 (service-driven); not determined")
+    assert lines[-1].startswith(
+        "::notice title=usm-rules maturity ceiling::Maturity ceiling at most 3 (service-driven); not determined")
     assert "%0A" in lines[-1]
 
 

@@ -22,7 +22,7 @@ def test_itil_catalogue_declared_as_processes(monkeypatch):
     failing = {f.requirement for f in result.findings if f.severity is Severity.ERROR}
     assert {1, 2, 4, 5, 7, 9} <= failing
     assert result.maturity.ceiling == 2 and result.maturity.level == "system-driven"
-    assert [l.rule for l in result.maturity.limited_by] == ["USM0701", "USM1001"]
+    assert [limit.rule for limit in result.maturity.limited_by] == ["USM0701", "USM1001"]
     assert "USM0102" in result.maturity.at_risk  # warnings are at risk, never the ceiling
 
 
@@ -66,7 +66,7 @@ def test_reference_model_with_one_defect(tmp_path, monkeypatch, requirement, fil
     reported = {"USM0701": "recover.yaml", "USM0902": "recover.yaml"}.get(rule, file)
     assert errors[0].file == f"reference/{reported}"
     assert result.maturity.ceiling == ceiling
-    assert [l.rule for l in result.maturity.limited_by] == [rule]
+    assert [limit.rule for limit in result.maturity.limited_by] == [rule]
     if errors[0].subject.startswith("Process/"):
         process = errors[0].subject.split("/")[1]
         own = {name: c for name, c, _ in result.maturity.processes}

@@ -15,6 +15,8 @@ from usm_rules import api
 from usm_rules.check.cache import FileCache
 from usm_rules.cli import cli
 
+pytestmark = pytest.mark.slow  # see README.md#two-commands: the quick run leaves these out
+
 
 def _check(*args: str) -> tuple[int, str]:
     done = CliRunner().invoke(cli, ["check", *args], env={"SOURCE_DATE_EPOCH": "0"})
@@ -155,7 +157,7 @@ def test_two_runs_at_once_share_a_cache_safely(samples, tmp_path):
     expected = _check("samples", "--format", "json", "--no-cache")[1]
     assert outputs == [expected, expected]
     assert _check("samples", "--format", "json", "--cache-dir", str(cache))[1] == expected
-    assert not [p for p in cache.rglob(".tmp-*")]  # no half-written entry left behind
+    assert not list(cache.rglob(".tmp-*"))  # no half-written entry left behind
 
 
 def test_the_catalogue_is_kept_and_an_edited_rule_pack_is_read_anew(tmp_path, monkeypatch):

@@ -35,7 +35,8 @@ def test_a_terminal_sees_the_source_line_a_caret_under_the_column_and_the_rule_s
 def test_a_pipe_gets_the_plain_parseable_lines_unless_colour_is_forced():
     plain = run("check", FLOW)
     assert "\x1b" not in plain.stdout and "doc:" not in plain.stdout
-    assert all(re.match(r"\S+:\d+:\d+: (error|warning|info) USM\d{4} ", line) for line in plain.stdout.splitlines()[:-2])
+    finding = re.compile(r"\S+:\d+:\d+: (error|warning|info) USM\d{4} ")
+    assert all(finding.match(line) for line in plain.stdout.splitlines()[:-2])
     assert "\x1b[" in run("check", FLOW, env={"FORCE_COLOR": "1"}).stdout
     assert "\x1b" not in run("check", FLOW, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
     assert "\x1b[" in run("check", "--color", "always", FLOW, env={"NO_COLOR": "1"}).stdout

@@ -57,7 +57,8 @@ def test_unknown_spec_key_points_at_the_key(tree):
 
 
 def test_anyof_errors_give_the_best_match(tree):
-    tree({"p.yaml": "apiVersion: usm/v1\nkind: Process\nmetadata: {name: recover}\nspec:\n  trigger: [incident, phone]\n"})
+    tree({"p.yaml": "apiVersion: usm/v1\nkind: Process\nmetadata: {name: recover}\nspec:\n"
+                    "  trigger: [incident, phone]\n"})
     result = check()
     assert located(result) == [("p.yaml", 5, 23, "USM0006")]
     assert "'phone'" in result.findings[0].message or '"phone"' in result.findings[0].message
@@ -110,7 +111,8 @@ def test_other_yaml_is_skipped_visibly_and_never_makes_the_result_incomplete(tre
           "broken.yml": "a: [\n", "v9.yaml": "apiVersion: usm/v9\nkind: Process\nmetadata: {name: y}\nspec: {}\n"})
     result = check()
     assert {f.path: f.status for f in result.files} == {
-        "broken.yml": "error", "list.yaml": "skipped", "mkdocs.yml": "skipped", "typo.yaml": "error", "v9.yaml": "error"}
+        "broken.yml": "error", "list.yaml": "skipped", "mkdocs.yml": "skipped", "typo.yaml": "error",
+        "v9.yaml": "error"}
     assert {f.file for f in result.findings} == {"broken.yml", "typo.yaml", "v9.yaml"}  # no tag warning from mkdocs.yml
     assert any("apiVerison" in f.message for f in result.findings if f.file == "typo.yaml")
 
@@ -162,6 +164,7 @@ _VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, derandomize=True, deadline=None)
 @given(st.sampled_from(sorted(KIND_SCHEMAS)), st.lists(st.tuples(st.integers(0, 40), _VALUES), max_size=3))
 def test_the_validators_agree_on_mutated_documents(kind, edits):

@@ -57,8 +57,6 @@ class FileCache:
         self.folder = folder
         self.kind = kind
         self._salt = f"{fingerprint()}|{salt}"
-        self.hits = 0
-        self.misses = 0
 
     def key(self, display: str, raw: bytes) -> str:
         digest = hashlib.sha256(self._salt.encode())
@@ -74,9 +72,7 @@ class FileCache:
             with open(self._path(key), "rb") as handle:
                 value = pickle.load(handle)
         except Exception:  # noqa: BLE001 - missing, half-written by a crashed run, from another Python: a miss
-            self.misses += 1
             return None
-        self.hits += 1
         return value
 
     def put(self, key: str, value: Any) -> None:

@@ -199,14 +199,13 @@ def _process(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
           model=("spec", "model"), control=("key", "spec", "control"),
           steering=("key", "spec", "control", "steering"), informing=("key", "spec", "control", "informing"))
     activities = spec.get("activities", [])
-    order = {a["id"]: i for i, a in enumerate(activities)}
     for i, activity in enumerate(activities):
-        _activity(b, doc, name, i, activity, order)
+        _activity(b, doc, name, i, activity)
     for i, sub in enumerate(spec.get("subprocesses", [])):
         _subprocess(b, doc, name, i, sub)
 
 
-def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dict, order: dict) -> None:
+def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dict) -> None:
     base = ("spec", "activities", i)
     subject = f"Process/{process}/activities/{activity['id']}"
     nexts = activity.get("next", [])

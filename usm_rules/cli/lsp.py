@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
+from ..model.findings import Finding
+from ..model.rules import Catalog
 from ..version import __version__
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a changed document is checked
@@ -44,7 +45,7 @@ class UsmServer(LanguageServer):
         self.cache = cache
         self.shown: dict[str, list[_Shown]] = {}
         self._pending: asyncio.TimerHandle | None = None
-        self._catalog: Any = None
+        self._catalog: Catalog | None = None  # the rules of the last check
 
 
 def path_of(uri: str) -> Path | None:
@@ -119,7 +120,7 @@ def _inside(position: types.Position, span: types.Range) -> bool:
     return start <= (position.line, position.character) <= end
 
 
-def _catalog(ls: UsmServer) -> Any:
+def _catalog(ls: UsmServer) -> Catalog:
     """The rules of the last check (the workspace's configuration applied), or the shipped ones."""
     if ls._catalog is None:
         from ..check.catalog import load_catalog
@@ -155,7 +156,7 @@ def check_open_documents(ls: UsmServer) -> None:
             message=f"usm-rules: internal error: {type(error).__name__}: {error}; please report this"))
         return
     catalog = ls._catalog = result.catalog
-    by_path: dict[str, list[Any]] = {}
+    by_path: dict[str, list[Finding]] = {}
     for finding in result.findings:
         if finding.counts:
             by_path.setdefault(str(Path(finding.file).resolve()), []).append(finding)
@@ -171,7 +172,7 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _diagnostic(finding: Any, lines: list[str], catalog: Any) -> _Shown:
+def _diagnostic(finding: Finding, lines: list[str], catalog: Catalog) -> _Shown:
     from ..output.escape import token_length
     from ..output.formats.base import help_uri
 

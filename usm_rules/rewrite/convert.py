@@ -18,9 +18,6 @@ from typing import Any
 from ..model.problems import Problem
 from ..read.formats.bpmn_reader import convert_tree, file_stem, forks, read_tree, slug
 
-WHO_KEYS = ("performer", "role")
-HOW_KEYS = ("tool",)
-
 
 @dataclass(frozen=True)
 class Converted:

@@ -21,7 +21,6 @@ from .base import help_uri
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
-DIM = "\x1b[2m"
 RED = "\x1b[31m"
 YELLOW = "\x1b[33m"
 BLUE = "\x1b[34m"

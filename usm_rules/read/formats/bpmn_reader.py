@@ -46,7 +46,6 @@ TASKS = frozenset({"task", "userTask", "manualTask", "serviceTask", "scriptTask"
 SUBPROCESSES = frozenset({"subProcess", "transaction", "adHocSubProcess"})
 CONDITION_GATEWAYS = {"exclusiveGateway": "exclusive", "inclusiveGateway": "inclusive", "complexGateway": "complex",
                       "eventBasedGateway": "event-based"}
-GATEWAYS = frozenset({*CONDITION_GATEWAYS, "parallelGateway"})
 HOW_TASKS = frozenset({"serviceTask", "scriptTask", "sendTask", "businessRuleTask"})
 WHO_ELEMENTS = frozenset({"humanPerformer", "potentialOwner", "performer"})
 # vendor extension attributes (any namespace but BPMN's): who is assigned, what implements a task
