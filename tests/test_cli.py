@@ -49,7 +49,7 @@ def test_fail_on_controls_warnings(tree):
     tree({"bad.yaml": BROKEN})
     never = run("check", "--fail-on", "never", ".")  # an incomplete result fails whatever --fail-on says
     assert never.exit_code == 1 and "the result is incomplete" in never.stderr
-    assert "Maturity ceiling at most 5 (business-driven); not determined: 1 file could not be read" in never.stdout
+    assert "No ceiling: 1 file could not be read or understood. The readable files do not limit it" in never.stdout
 
 
 def test_min_maturity_gate_names_what_holds_the_ceiling(tree):
@@ -210,7 +210,8 @@ def test_exclude_skips_files_and_folders(tree, tmp_path):
 @pytest.mark.parametrize(("files", "paths", "says"), [
     ({}, ["."], "nothing to check: no usm documents under ."),
     ({}, ["nope.yaml"], "nothing to check: no usm documents under nope.yaml (nope.yaml: no such file or directory)"),
-    ({"mkdocs.yml": "site_name: Docs\n"}, ["."], "(1 YAML file skipped: not usm documents (no apiVersion: usm/v1))"),
+    ({"mkdocs.yml": "site_name: Docs\n"}, ["."],
+     "(1 file skipped, not usm documents (no apiVersion: usm/v1): mkdocs.yml)"),
 ])
 def test_nothing_to_check_is_a_usage_error(tree, files, paths, says):
     tree(files)

@@ -67,7 +67,8 @@ def test_a_whole_requirement_for_a_whole_file_needs_a_waiver(tree):
 def test_suppression_without_reason_and_unused_suppression_are_reported(tree):
     tree({"model.yaml": MODEL, "recover.yaml": PERFORMER.replace(
         "performer: Service desk", "performer: Service desk  # usm-rules: disable=USM0101").replace(
-        "      name: Restore the service", "      name: Restore the service  # usm-rules: disable=USM0404 -- x")})
+        "      name: Restore the service",
+        "      name: Restore the service  # usm-rules: disable=USM0404 -- moved to Change in Q3")})
     result = check()
     assert [(f.rule, f.line, f.column, f.counts) for f in result.findings] == [
         ("USM0101", 14, 7, False), ("USM0011", 14, 32, True), ("USM0012", 17, 34, True)]
@@ -75,7 +76,7 @@ def test_suppression_without_reason_and_unused_suppression_are_reported(tree):
 
 def test_a_suppression_of_an_unknown_rule_is_reported(tree):
     tree({"model.yaml": MODEL, "recover.yaml": RECOVER.replace(
-        "  trigger: incident", "  trigger: incident  # usm-rules: disable=USM9999 -- typo")})
+        "  trigger: incident", "  trigger: incident  # usm-rules: disable=USM9999 -- a rule of the old pack")})
     [finding] = check().findings
     assert finding.rule == "USM0012" and "'USM9999', which is no rule" in finding.message
 

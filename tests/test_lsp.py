@@ -35,10 +35,10 @@ class Editor:
             self.published["message"] = params  # type: ignore[assignment]
             self.changed.set()
 
-    async def start(self, root: Path) -> None:
+    async def start(self, root: Path, capabilities: types.ClientCapabilities | None = None) -> None:
         await self.client.start_io(sys.executable, "-m", "usm_rules", "lsp", "--no-cache", cwd=str(root))
         await self.client.initialize_async(types.InitializeParams(
-            capabilities=types.ClientCapabilities(), root_uri=root.as_uri(),
+            capabilities=capabilities or types.ClientCapabilities(), root_uri=root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="model")]))
         self.client.initialized(types.InitializedParams())
 
@@ -88,19 +88,21 @@ def test_diagnostics_hover_and_a_suppression_through_the_real_server(model):
             assert (found.range.start.line, found.range.start.character) == (target + 1, indent)
             assert (found.range.end.line, found.range.end.character) == (target + 1, indent + len("performer"))
             assert found.severity == types.DiagnosticSeverity.Error and found.source == "usm-rules"
-            assert found.code_description.href.startswith("file://")
-            assert found.code_description.href.endswith("/docs/rules/USM0101.md")
+            assert found.code_description is None  # no docs-url configured: no link to a path of this machine
             assert "who-how-key" in found.message and "maturity ceiling 3" in found.message
             hover = await editor.client.text_document_hover_async(types.HoverParams(
                 text_document=types.TextDocumentIdentifier(uri=uri), position=found.range.start))
             assert hover.contents.kind == types.MarkupKind.Markdown
-            assert "# USM0101 `who-how-key`" in hover.contents.value and "## How to fix it" in hover.contents.value
+            page = hover.contents.value
+            assert page.startswith("# USM0101 `who-how-key`") and "generated" not in page
+            assert page.index("## How to fix it") < page.index("## Why it matters") < page.index("## What it checks")
             actions = await editor.client.text_document_code_action_async(types.CodeActionParams(
                 text_document=types.TextDocumentIdentifier(uri=uri), range=found.range,
                 context=types.CodeActionContext(diagnostics=[found])))
             [edit] = actions[0].edit.changes[uri]
             assert (edit.range.start.line, edit.range.start.character) == (target + 1, 0)
-            assert edit.new_text == " " * indent + "# usm-rules: disable=who-how-key -- TODO: why this is accepted\n"
+            # the reason is the user's to type: nothing is written for them (USM0011 asks until it is)
+            assert edit.new_text == " " * indent + "# usm-rules: disable=who-how-key -- \n"
         finally:
             await editor.stop()
 
@@ -132,6 +134,38 @@ def test_the_workspace_configuration_applies_and_a_broken_one_is_shown(model):
             shown = await asyncio.wait_for(message(), timeout=WAIT)
             assert shown.type == types.MessageType.Error and "no-such-rule" in shown.message
             assert "internal error" not in shown.message
+        finally:
+            await editor.stop()
+
+    asyncio.run(scenario())
+
+
+def test_the_quick_fix_leaves_the_reason_as_a_snippet_placeholder_and_links_go_to_the_docs_url(model):
+    """An editor that takes snippet edits gets the reason as a placeholder to type over; with
+    docs-url in the configuration, each diagnostic links to the rule's published page."""
+    (model.parent / ".usm-rules.yaml").write_text("docs-url: https://example.org/usm-rules/docs/\n",
+                                                  encoding="utf-8")
+    recover = model / "recover.yaml"
+    uri = recover.as_uri()
+    text = recover.read_text(encoding="utf-8").replace("      name: Register the incident\n",
+                                                       "      name: Register the incident\n      role: Desk\n")
+    snippets = types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+        workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True, snippet_edit_support=True)))
+
+    async def scenario() -> None:
+        editor = Editor()
+        await editor.start(model.parent, snippets)
+        try:
+            editor.open(uri, text)
+            [found] = [d for d in await editor.diagnostics(uri, 1) if d.code == "USM0101"]
+            assert found.code_description.href == "https://example.org/usm-rules/docs/rules/USM0101.md"
+            actions = await editor.client.text_document_code_action_async(types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), range=found.range,
+                context=types.CodeActionContext(diagnostics=[found])))
+            [change] = actions[0].edit.document_changes
+            [snippet] = change.edits
+            assert snippet.snippet.value.endswith("# usm-rules: disable=who-how-key -- ${1:why this is accepted}\n")
+            assert "TODO" not in snippet.snippet.value
         finally:
             await editor.stop()
 

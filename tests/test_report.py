@@ -120,9 +120,10 @@ def test_the_samples_report_renders_in_chromium_with_the_verdict_first(tmp_path,
     assert (width, height) == (1280, 2000)
     assert values > 100, "the screenshot is (nearly) one colour: the page did not render"
     text = dom(tmp_path, page)
-    assert "Maturity ceiling at most 2" in text and "system-driven" in text and "not determined" in text
+    assert "No ceiling: 4 files could not be read or understood" in text and "system-driven" in text
     assert "Incomplete" in text and "sample_processes/violations/syntax-errors/empty.yaml" in text
-    assert text.index("Maturity ceiling at most 2") < text.index("Capability lens") < text.index("Value lens")
+    order = [text.index(heading) for heading in ("No ceiling", "Incomplete", "Capability lens", "Value lens")]
+    assert order == sorted(order)
     assert "<svg" in text and "<script" not in text.lower()
 
 
@@ -335,12 +336,13 @@ def test_the_markdown_report_gives_the_same_verdict(monkeypatch):
     monkeypatch.chdir(REPO)
     report = data_for("sample_processes")
     markdown, html = render(report, "markdown"), render(report, "html")
-    assert "## Maturity ceiling at most 2 — system-driven (not determined)" in markdown
-    assert "Maturity ceiling at most 2 &mdash; system-driven (not determined)" in html
+    assert "## No ceiling: 4 files could not be read or understood" in markdown
+    assert "<h2>No ceiling: 4 files could not be read or understood</h2>" in html
+    assert "The readable files allow at most level 2 (system-driven)" in report.verdict.lead
     assert report.verdict.lead in markdown and report.verdict.lead in html
     assert "Incomplete" in markdown
     assert re.search(r"\| 74 \| 11 \| 0 \| 0 \|", markdown)
-    assert report.verdict.statement.startswith("The design allows at most level 2 (system-driven); 6 rules")
+    assert report.verdict.statement.startswith("The readable files allow at most level 2 (system-driven); 6 rules")
 
 
 def test_the_command_line(tmp_path, monkeypatch):

@@ -70,10 +70,10 @@ def suppressed(result):
     return dataclasses.replace(result, findings=findings, maturity=maturity(list(findings), list(result.processes)))
 
 
-def render(name: str, result, catalog, fail_on: str = "error", min_maturity: int = 1) -> str:
+def render(name: str, result, catalog, fail_on: str = "error", min_maturity: int = 1, docs_url: str = "") -> str:
     stream = io.StringIO()
     with working_folder(FIXTURES):
-        context = Context("usm-rules", usm_rules.__version__, fail_on, min_maturity)
+        context = Context("usm-rules", usm_rules.__version__, fail_on, min_maturity, docs_url=docs_url)
         report(reporter(name)(stream, context, result))
     return stream.getvalue()
 
@@ -102,8 +102,8 @@ def test_the_inline_suppression_reaches_the_reporters(result):
 # --- sarif ----------------------------------------------------------------------------------
 
 
-def sarif(result, catalog) -> dict:
-    return json.loads(render("sarif", result, catalog))
+def sarif(result, catalog, docs_url: str = "") -> dict:
+    return json.loads(render("sarif", result, catalog, docs_url=docs_url))
 
 
 @pytest.mark.parametrize("validator", [jsonschema.validators.validator_for(SARIF_SCHEMA), jsonschema.Draft7Validator])
@@ -142,17 +142,21 @@ def test_sarif_results_carry_rule_level_region_and_fingerprint(result, catalog):
 def test_sarif_rules_describe_the_catalogue_entries(result, catalog):
     rules = {r["id"]: r for r in sarif(result, catalog)["runs"][0]["tool"]["driver"]["rules"]}
     rule = catalog["USM0401"]
+    help_ = rules["USM0401"].pop("help")
     assert rules["USM0401"] == {
         "id": "USM0401",
         "name": "condition-key",
-        "helpUri": (shipped("docs") / "rules" / "USM0401.md").resolve().as_uri(),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.rationale},
-        "help": {"text": rule.remediation, "markdown": rules["USM0401"]["help"]["markdown"]},
         "defaultConfiguration": {"level": "error"},
         "properties": {"requirement": 4, "ceiling": 3, "confidence": "exact", "tags": ["usm", "requirement-4"]},
     }
-    assert rule.remediation in rules["USM0401"]["help"]["markdown"]
+    # the rule's whole page is its help, how to fix it first, without the generated-page comment
+    markdown = help_["markdown"]
+    assert markdown.startswith("# USM0401 `condition-key`") and "generated" not in markdown
+    assert markdown.index(rule.remediation.splitlines()[0]) < markdown.index("## What it checks")
+    assert rule.rationale.splitlines()[0] in markdown and "## Example that violates the rule" in markdown
+    assert help_["text"].startswith("USM0401 condition-key:") and rule.remediation.splitlines()[0] in help_["text"]
     assert rules["USM0103"]["defaultConfiguration"] == {"level": "warning"}
     assert rules["USM0001"]["properties"]["ceiling"] is None
 
@@ -272,7 +276,8 @@ def test_github_emits_only_well_formed_workflow_commands(result, catalog):
                               "::YAML syntax error: mapping values are not allowed in this context")
     assert "100%25 sure: yes" in annotations[1]
     assert lines[-1].startswith(
-        "::notice title=usm-rules maturity ceiling::Maturity ceiling at most 3 (service-driven); not determined")
+        "::notice title=usm-rules maturity ceiling::No ceiling: 1 file could not be read or understood. The "
+        "readable files allow at most")
     assert "%0A" in lines[-1]
 
 
@@ -297,7 +302,8 @@ def cells(row: str) -> list[str]:
 def test_markdown_summary_structure(result, catalog):
     text = render("markdown", result, catalog)
     lines = text.splitlines()
-    assert lines[0] == "## usm-rules: maturity ceiling at most 3 of 5 (service-driven), not determined"
+    assert lines[0] == ("## usm-rules: no maturity ceiling (1 file could not be read); the readable files allow at "
+                        "most 3 of 5")
     assert ("Held at 3 by USM0401 condition-key (requirement 4, 1 finding), "
             "USM1004 no-informing (requirement 10, 1 finding).") in lines
     assert any(line.startswith("> **Result incomplete:** 1 file could not be fully read") for line in lines)
@@ -373,13 +379,16 @@ def test_gitlab_code_quality_has_the_documented_fields_and_counts_what_the_gate_
     assert by_rule["USM0103"]["severity"] == "minor" and by_rule["USM0401"]["severity"] == "major"
 
 
-def test_sarif_rules_link_to_their_docs(result, catalog):
+def test_sarif_links_only_to_the_published_docs_never_to_a_path_of_this_machine(result, catalog):
+    """Code scanning shows a SARIF file far from where it was made: a file:// link is dead there."""
+    assert "file://" not in json.dumps(sarif(result, catalog)["runs"][0]["tool"])
     driver = sarif(result, catalog)["runs"][0]["tool"]["driver"]
-    assert driver["informationUri"].endswith("/docs/rules/README.md")
-    for rule in driver["rules"]:
-        if rule["id"] in catalog.rules:
-            assert rule["helpUri"].startswith("file://") and rule["helpUri"].endswith(f"/{rule['id']}.md")
-            assert Path(rule["helpUri"][len("file://"):]).is_file()
+    assert "informationUri" not in driver and not any("helpUri" in rule for rule in driver["rules"])
+    published = sarif(result, catalog, docs_url="https://example.org/usm/docs/")["runs"][0]["tool"]["driver"]
+    assert published["informationUri"] == "https://example.org/usm/docs/rules/README.md"
+    for rule in published["rules"]:
+        assert rule["helpUri"] == f"https://example.org/usm/docs/rules/{rule['id']}.md"
+        assert (shipped("docs") / "rules" / f"{rule['id']}.md").is_file()
 
 
 def mask(text: str) -> str:

@@ -18,7 +18,8 @@ def run(*args: str, env: dict | None = None):
     return CliRunner().invoke(cli, list(args), env={"NO_COLOR": "", "FORCE_COLOR": "", **(env or {})})
 
 
-def test_a_terminal_sees_the_source_line_a_caret_under_the_column_and_the_rule_s_page():
+def test_a_terminal_sees_the_source_line_a_caret_under_the_column_and_the_rule_s_page(tree):
+    tree({".usm-rules.yaml": "docs-url: https://example.org/usm-rules/docs\n"})
     result = run("check", "--color", "always", FLOW)
     assert result.exit_code == 1 and "\x1b[" in result.stdout
     plain = ANSI.sub("", result.stdout).splitlines()
@@ -27,9 +28,29 @@ def test_a_terminal_sees_the_source_line_a_caret_under_the_column_and_the_rule_s
     assert plain[head + 2].startswith("37 |") and "gateway: Tests passed?" in plain[head + 2]
     caret_line = plain[head + 3]
     assert caret_line.index("^") - caret_line.index("|") - 1 == column and "^^^^^^^" in caret_line
-    assert re.fullmatch(r" +=  ?doc: file://.*/docs/rules/USM0401\.md", plain[head + 4])
-    assert "\x1b]8;;file://" in result.stdout  # the rule id links to its page
+    assert "doc:" not in "".join(plain) and "file://" not in result.stdout  # no docs-url: no link to this machine
     assert any(line.startswith("  R4 ") and "Does not depend on practical conditions" in line for line in plain)
+    linked = run("check", "--color", "always", "--config", ".usm-rules.yaml", FLOW)
+    lines = ANSI.sub("", linked.stdout).splitlines()
+    head = next(i for i, line in enumerate(lines) if ": error USM0401 condition-key " in line)
+    assert re.fullmatch(r" +=  ?doc: https://example.org/usm-rules/docs/rules/USM0401\.md", lines[head + 4])
+    assert "\x1b]8;;https://example.org/usm-rules/docs/rules/USM0401.md" in linked.stdout  # the rule id links
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("Service desk logs the call in ServiceNow", "ServiceNow"),
+    ("If the incident is major, the team escalates it", "team"),
+])
+def test_the_caret_stands_under_the_word_the_message_quotes(tree, text, word):
+    from conftest import CLEAN
+
+    tree({"model.yaml": CLEAN.replace("name: Register the failure", f"name: {text}")})
+    result = run("check", "--color", "always", "--no-config", "model.yaml")
+    plain = ANSI.sub("", result.stdout).splitlines()
+    source = next(i for i, line in enumerate(plain) if line.endswith(f"name: {text}"))
+    for caret_line in (plain[source + 1],):
+        start = caret_line.index("^")
+        assert plain[source][start:start + len(word)] == word and caret_line.count("^") == len(word)
 
 
 def test_a_pipe_gets_the_plain_parseable_lines_unless_colour_is_forced():

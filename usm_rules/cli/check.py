@@ -47,7 +47,7 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
     config = request.config
     fail_on, min_maturity = fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1
     context = Context(TOOL, __version__, fail_on, min_maturity, color=colour(color, output),
-                      quiet=quiet, statistics=statistics)
+                      quiet=quiet, statistics=statistics, docs_url=config.docs_url)
     with open_output(output, result) as stream, usage_errors():
         report(reporter(format_)(stream, context, result))
     reasons = failing(result, fail_on, min_maturity)
@@ -76,7 +76,9 @@ def baseline() -> None:
 @baseline.command(name="create")
 @run_options()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The baseline file to write.")
-def baseline_create(request: Request, output: str) -> None:
+@click.option("--reason", default="", help="Why these findings are accepted, kept in the baseline and shown with "
+              "each of them.")
+def baseline_create(request: Request, output: str, reason: str) -> None:
     """Write every finding that counts today into a baseline file."""
     from ..api import run
     from ..verdict.baseline import build
@@ -85,6 +87,6 @@ def baseline_create(request: Request, output: str) -> None:
         result = run(request)
     something_to_check(result, request.paths)
     with open_output(output, result) as stream:
-        json.dump(build(result, TOOL, __version__), stream, indent=2, ensure_ascii=False)
+        json.dump(build(result, TOOL, __version__, reason), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
     click.echo(f"{TOOL}: baseline of {len(result.active)} finding(s) written to {output}", err=True)

@@ -85,7 +85,8 @@ def build(cache: Path | None) -> UsmServer:
         from ..output.rule_docs import markdown, page
 
         catalog = _catalog(ls)
-        pages = [markdown(page(catalog[s.rule])) for s in found if s.rule in catalog.rules]
+        pages = [markdown(page(catalog[s.rule], fix_first=True), generated=False) for s in found
+                 if s.rule in catalog.rules]
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
                                                         value="\n\n---\n\n".join(pages)),
                            range=found[0].diagnostic.range)
@@ -103,16 +104,27 @@ def build(cache: Path | None) -> UsmServer:
             line = diagnostic.range.start.line
             source = document.lines[line] if line < len(document.lines) else ""
             indent = source[:len(source) - len(source.lstrip())]
-            comment = f"{indent}# usm-rules: disable={shown.name} -- TODO: why this is accepted\n"
-            edit = types.TextEdit(range=types.Range(start=types.Position(line=line, character=0),
-                                                    end=types.Position(line=line, character=0)), new_text=comment)
             actions.append(types.CodeAction(
                 title=f"Suppress {shown.rule} ({shown.name}) on this line, with a reason",
                 kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                edit=types.WorkspaceEdit(changes={uri: [edit]})))
+                edit=_suppression(ls, uri, document.version, line, f"{indent}# usm-rules: disable={shown.name} -- ")))
         return actions
 
     return server
+
+
+def _suppression(ls: UsmServer, uri: str, version: int | None, line: int, comment: str) -> types.WorkspaceEdit:
+    """The suppression comment above a line, with its reason left for the user to type: a snippet
+    placeholder where the editor takes snippet edits (LSP 3.18), else nothing after ' -- ' (a
+    reason written for the user would be accepted as one; USM0011 asks for it until it is typed)."""
+    at = types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line, character=0))
+    workspace = ls.client_capabilities.workspace
+    edits = workspace.workspace_edit if workspace is not None else None
+    if edits is not None and edits.snippet_edit_support:
+        snippet = types.SnippetTextEdit(range=at, snippet=types.StringValue(comment + "${1:why this is accepted}\n"))
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=[snippet])])
+    return types.WorkspaceEdit(changes={uri: [types.TextEdit(range=at, new_text=comment + "\n")]})
 
 
 def _inside(position: types.Position, span: types.Range) -> bool:
@@ -162,7 +174,7 @@ def check_open_documents(ls: UsmServer) -> None:
             by_path.setdefault(str(Path(finding.file).resolve()), []).append(finding)
     for uri, path in paths.items():
         lines = documents[uri].lines
-        shown = [_diagnostic(f, lines, catalog) for f in by_path.get(str(Path(path).resolve()), [])]
+        shown = [_diagnostic(f, lines, catalog, config.docs_url) for f in by_path.get(str(Path(path).resolve()), [])]
         ls.shown[uri] = shown
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=documents[uri].version, diagnostics=[s.diagnostic for s in shown]))
@@ -172,14 +184,14 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _diagnostic(finding: Finding, lines: list[str], catalog: Catalog) -> _Shown:
-    from ..output.escape import token_length
+def _diagnostic(finding: Finding, lines: list[str], catalog: Catalog, docs_url: str) -> _Shown:
+    from ..output.escape import quoted_span
     from ..output.formats.base import help_uri
 
     line = max(0, finding.line - 1)
     source = lines[line].rstrip("\r\n") if line < len(lines) else ""
-    column = max(0, min(finding.column - 1, len(source)))
-    end = column + token_length(source, column)
+    column, length = quoted_span(source, max(0, min(finding.column - 1, len(source))), finding.message)
+    end = column + length
     span = types.Range(start=types.Position(line=line, character=_utf16(source[:column])),
                        end=types.Position(line=line, character=_utf16(source[:end])))
     rule = catalog.rules.get(finding.rule)
@@ -188,7 +200,8 @@ def _diagnostic(finding: Finding, lines: list[str], catalog: Catalog) -> _Shown:
     diagnostic = types.Diagnostic(
         range=span, message=f"{finding.name}: {finding.message}{ceiling}",
         severity=SEVERITY[finding.severity.value], code=finding.rule, source="usm-rules",
-        code_description=types.CodeDescription(href=help_uri(rule)) if rule is not None else None,
+        code_description=types.CodeDescription(href=uri) if (uri := help_uri(rule, docs_url) if rule else "")
+        else None,
         data={"rule": finding.rule, "name": finding.name, "requirement": finding.requirement,
               "ceiling": finding.ceiling})
     return _Shown(diagnostic, finding.rule, finding.name)

@@ -91,11 +91,13 @@ def something_to_check(result: Result, paths: tuple[str, ...]) -> None:
     verdict about nothing. Nothing means: no file that exists and holds usm documents."""
     if any(not item.skipped and not item.missing for item in result.inputs):
         return
-    skipped = sum(1 for item in result.inputs if item.skipped)
+    from ..verdict.phrases import plural, some
+
+    skipped = [item.path for item in result.inputs if item.skipped]
     missing = [item.path for item in result.inputs if item.missing]
     why = "; ".join(filter(None, [
         f"{', '.join(missing)}: no such file or directory" if missing else "",
-        f"{skipped} YAML file{'s' if skipped != 1 else ''} skipped: not usm documents (no apiVersion: usm/v1)"
+        f"{plural(len(skipped), 'file')} skipped, not usm documents (no apiVersion: usm/v1): {some(skipped)}"
         if skipped else "",
     ]))
     raise UsageProblem(f"nothing to check: no usm documents under {' '.join(paths)}" + (f" ({why})" if why else ""))

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import click
 
+from ..model.rules import Rule
 from .errors import TOOL, UsageProblem, usage_errors
+
+DOMAIN = "docs/usm.md"  # the ten requirements, in the repository and the wheel
 
 
 @click.command(name="rules")
@@ -25,22 +28,36 @@ def list_rules(rule_dirs: tuple[str, ...], format_: str) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     for r in catalog:
-        ceiling = "-" if r.ceiling is None else str(r.ceiling)
-        click.echo(f"{r.id}  {r.name:<32} R{r.requirement:<2} {r.severity.value:<7} ceiling {ceiling}  {r.summary}")
+        click.echo(_row(r))
+
+
+def _row(r: Rule) -> str:
+    ceiling = "-" if r.ceiling is None else str(r.ceiling)
+    return f"{r.id}  {r.name:<32} R{r.requirement:<2} {r.severity.value:<7} ceiling {ceiling}  {r.summary}"
 
 
 @click.command()
 @click.argument("rule")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(), help="Add a rule pack folder.")
 def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
-    """Show a rule's rationale, remediation, USM reference and examples."""
+    """Show a rule's rationale, remediation, USM reference and examples (RULE: an id or a name), or
+    a requirement's rules (R1)."""
     from ..check.catalog import load_catalog
+    from ..model.requirements import REQUIREMENTS
     from ..output.rule_docs import page, text
     from ..read.spelling import suggestion
 
     with usage_errors():
         catalog = load_catalog(rule_dirs)
     found = catalog.find(rule)
+    if found is None and catalog.is_requirement(rule) and (ids := catalog.expand(rule)) is not None:
+        number = int(rule.strip().upper().removeprefix("REQ").removeprefix("R"))
+        where = f"{DOMAIN}#requirement-{number}" if number else "docs/design.md#bad-input"
+        click.echo(f"Requirement {number}: {REQUIREMENTS[number]} ({where})")
+        for listed in sorted(ids):
+            click.echo(_row(catalog[listed]))
+        click.echo(f"`{TOOL} explain RULE` shows one of them; `--select R{number}` checks them alone.")
+        return
     if found is None:
         raise UsageProblem(f"unknown rule '{rule}'{suggestion(rule, catalog.handles())}; `{TOOL} rules` lists them")
     click.echo(text(page(found)))

@@ -102,4 +102,9 @@ class Result:
     @property
     def skipped(self) -> int:
         """Input files that hold no usm document (another tool's YAML)."""
-        return sum(1 for f in self.files if f.status == "skipped")
+        return len(self.skipped_files)
+
+    @property
+    def skipped_files(self) -> tuple[str, ...]:
+        """The input files that hold no usm document, in input order."""
+        return tuple(f.path for f in self.files if f.status == "skipped")

@@ -48,6 +48,21 @@ def token_length(line: str, index: int) -> int:
     return len(found.group(0)) if found else 0
 
 
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def quoted_span(line: str, index: int, message: str) -> tuple[int, int]:
+    """Where in a source line a finding's caret (or an editor's range) belongs: the last word
+    the message quotes that stands on the line at or after 0-based ``index`` ('ServiceNow' in
+    "... is done with 'ServiceNow'"), else the word or key at ``index``. (start, length)."""
+    lowered = line.lower()
+    for term in reversed(_QUOTED.findall(message)):
+        found = lowered.find(term.lower(), index)
+        if found >= 0 and term.strip():
+            return found, len(term)
+    return index, token_length(line, index)
+
+
 def line_start(path: str) -> str:
     """A path shown at the start of a line: never read as a CI command (``::error ...``)."""
     return f"./{path}" if path.startswith("::") else path

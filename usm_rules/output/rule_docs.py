@@ -40,8 +40,9 @@ class Page:
     sections: tuple[tuple[str, tuple[Block, ...]], ...]  # heading, blocks
 
 
-def page(rule: Rule) -> Page:
-    """What a rule's page says, in order, whatever it is written as."""
+def page(rule: Rule, fix_first: bool = False) -> Page:
+    """What a rule's page says, in order, whatever it is written as; ``fix_first`` puts how to fix
+    a finding and why it matters before the condition (help shown beside a finding)."""
     ceiling = "does not limit maturity" if rule.ceiling is None else f"ceiling {rule.ceiling}"
     facts = (
         f"Requirement {rule.requirement}: {REQUIREMENTS[rule.requirement]}",
@@ -49,8 +50,9 @@ def page(rule: Rule) -> Page:
         f"{ceiling}",
         f"Reference: {rule.reference}",
     )
-    sections = [("What it checks", _condition(rule)), ("Why it matters", (Block(rule.rationale),)),
-                ("How to fix it", (Block(rule.remediation),))]
+    checks = ("What it checks", _condition(rule))
+    why, fix = ("Why it matters", (Block(rule.rationale),)), ("How to fix it", (Block(rule.remediation),))
+    sections = [fix, why, checks] if fix_first else [checks, why, fix]
     for kind, heading in (("fail", "Example that violates the rule"), ("pass", "Example that passes")):
         for example in rule.examples.get(kind, []):
             blocks = [Block(text.rstrip(), "xml" if name.lower().endswith((".bpmn", ".xml")) else "yaml", name)
@@ -75,10 +77,12 @@ def _condition(rule: Rule) -> tuple[Block, ...]:
     )
 
 
-def markdown(doc: Page) -> str:
-    """The page for ``docs/rules/``."""
+def markdown(doc: Page, generated: bool = True) -> str:
+    """The page for ``docs/rules/`` (with the comment that says it is generated), or as help
+    shown beside a finding (``generated=False``: without it)."""
     rule = doc.rule
-    lines = [HEADER, "", f"# {rule.id} `{rule.name}`", "", rule.summary, ""]
+    lines = [HEADER, ""] if generated else []
+    lines += [f"# {rule.id} `{rule.name}`", "", rule.summary, ""]
     lines += [f"- {fact}" for fact in doc.facts]
     for heading, blocks in doc.sections:
         lines += ["", f"## {heading}"]

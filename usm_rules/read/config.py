@@ -57,6 +57,7 @@ class Config:
     limits: Limits = field(default_factory=Limits)  # the bounds of what a run reads
     audit: tuple[tuple[str, str], ...] = ()  # the audit report's frame: auditee, scope, objective, auditor
     models: tuple[str, ...] = ()  # absolute paths of model files read with every run (BPMN diagrams' models)
+    docs_url: str = ""  # where the rule reference is published (links in SARIF, the terminal, editors)
 
 
 def find_config(paths: list[str]) -> Path | None:
@@ -108,6 +109,7 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         limits=_limits(shown, data.get("limits", {})),
         audit=tuple(sorted(data.get("audit", {}).items())),
         models=tuple(str(base / path) for path in data.get("models", ())),
+        docs_url=data.get("docs-url", ""),
     )
 
 

@@ -32,7 +32,7 @@ from .comments import scan
 from .discovery import Source, read_source
 from .files import NotRead
 from .formats import format_for
-from .validation import validate_document
+from .validation import KIND_SCHEMAS, validate_document
 
 DEFAULT_LIMITS = Limits()
 # problems after which nobody can tell whether the file holds usm documents: never skipped
@@ -83,9 +83,23 @@ def read_input(source: Source, stdin: bytes | None = None, raw: bytes | NotRead 
 
 
 def is_usm(data: Any) -> bool:
-    """Whether a document is a usm document: a value of the ``usm/`` family at its top, under
-    ``apiVersion`` or under a mistyped key (that typo is then the schema's finding)."""
-    return isinstance(data, dict) and any(isinstance(v, str) and v.startswith("usm/") for v in data.values())
+    """Whether a document is a usm document: a value of the ``usm/`` family at its top (under
+    ``apiVersion`` or under a mistyped key: that typo is then the schema's finding), or, with no
+    ``apiVersion`` at all, a document that says it is ours: a usm ``kind``, or the usm shape
+    (``metadata.name`` and a ``spec`` holding ``activities`` or ``processes``). The missing
+    ``apiVersion`` is then the schema's finding, never a skip: a process file that forgot its
+    first line must not pass the gate unread."""
+    if not isinstance(data, dict):
+        return False
+    if any(isinstance(v, str) and v.startswith("usm/") for v in data.values()):
+        return True
+    if "apiVersion" in data:  # another tool's family (v1, backstage.io/v1alpha1, ...)
+        return False
+    if data.get("kind") in KIND_SCHEMAS:
+        return True
+    metadata, spec = data.get("metadata"), data.get("spec")
+    return (isinstance(metadata, dict) and isinstance(metadata.get("name"), str) and isinstance(spec, dict)
+            and any(key in spec for key in ("activities", "processes")))
 
 
 def _declaration(document: Document) -> Declaration | None:

@@ -154,8 +154,19 @@ def _explain(error: ValidationError) -> list[tuple[tuple, tuple | None, str]]:
         return [(path, (key,), f"unknown key '{key}'{suggestion(str(key), allowed)} (allowed: {listed})")
                 for key in error.instance if key not in allowed]
     if error.validator == "required":
-        return [(path, (), error.message)]
+        return [(path, (), _missing(error, path))]
     return [(path, None, _message(error))]
+
+
+def _missing(error: ValidationError, path: tuple) -> str:
+    """A required key's absence; a usm document's missing ``apiVersion`` says how to fix it."""
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    if path == () and "apiVersion" not in instance and "'apiVersion'" in error.message:
+        kind = instance.get("kind")
+        what = f"a usm {kind}" if isinstance(kind, str) and kind in KIND_SCHEMAS else "a usm document"
+        return (f"'apiVersion' is missing: this document reads as {what}; add `apiVersion: usm/v1` as its "
+                "first line")
+    return error.message
 
 
 def _message(error: ValidationError) -> str:

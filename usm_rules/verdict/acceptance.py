@@ -9,11 +9,12 @@ from ..check.findings import Findings
 from ..check.selection import Selection
 from ..model.findings import Finding
 from ..model.inputs import Input
+from ..model.problems import NO_REASON
 from ..model.rules import Catalog
 from ..read.config import Config, ConfigError
 from ..read.discovery import display_path
 from .baseline import Baseline, apply_baseline
-from .suppress import apply_directives, apply_waivers
+from .suppress import apply_directives, apply_waivers, is_placeholder
 
 
 def check_waivers(catalog: Catalog, config: Config) -> None:
@@ -36,4 +37,8 @@ def accept(findings: list[Finding], inputs: tuple[Input, ...], catalog: Catalog,
         findings = apply_waivers(findings, config.waivers, shown, today, catalog.expand, make)
     if baseline is None:
         return findings, ()
+    if baseline.reason and is_placeholder(baseline.reason):
+        findings.append(make.make(NO_REASON, baseline.path, *baseline.reason_at,
+                                  f"the baseline gives the reason '{baseline.reason.strip()}', a placeholder: say "
+                                  "why its findings are accepted (baseline create --reason)"))
     return apply_baseline(findings, baseline)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from ..model.findings import Finding, Suppression
 from ..model.limits import Limits
 from ..model.results import Result
 from ..read.files import read_bounded
+from .suppress import accepted_because
 
 VERSION = 1
 
@@ -28,25 +30,39 @@ class BaselineError(ValueError):
 class Baseline:
     path: str
     counts: Counter
+    reason: str = ""  # why the findings in it are accepted (`baseline create --reason`), "" when not said
+    reason_at: tuple[int, int] = (1, 1)  # where the reason stands in the file
 
 
-def build(result: Result, tool: str, version: str) -> dict:
-    """The baseline document for a result: every counting finding, sorted, no line numbers."""
+_REASON_KEY = re.compile(r'"reason"\s*:')
+
+
+def build(result: Result, tool: str, version: str, reason: str = "") -> dict:
+    """The baseline document for a result: every counting finding, sorted, no line numbers; with
+    why they are accepted, when given."""
     entries = sorted(
         ({"fingerprint": f.fingerprint, "rule": f.rule, "subject": f.subject or f.file, "message": f.message}
          for f in result.active if f.acceptable),
         key=lambda e: (e["rule"], e["subject"], e["fingerprint"], e["message"]),
     )
-    return {"version": VERSION, "tool": {"name": tool, "version": version}, "findings": entries}
+    said = {"reason": reason} if reason else {}
+    return {"version": VERSION, "tool": {"name": tool, "version": version}, **said, "findings": entries}
 
 
 def load_baseline(path: str) -> Baseline:
     try:
-        data = json.loads(read_bounded(path, Limits().file_size).decode("utf-8"))
+        text = read_bounded(path, Limits().file_size).decode("utf-8")
+        data = json.loads(text)
         entries = data["findings"]
         if data.get("version") != VERSION:
             raise BaselineError(f"{path}: version: expected {VERSION}, found {data.get('version')!r}")
-        return Baseline(path, Counter(entry["fingerprint"] for entry in entries))
+        reason = data.get("reason", "")
+        if not isinstance(reason, str):
+            raise BaselineError(f"{path}: reason: expected text, found {type(reason).__name__}")
+        key = _REASON_KEY.search(text)
+        before = text[:key.start()] if key else ""
+        at = (before.count("\n") + 1, len(before) - before.rfind("\n")) if key else (1, 1)
+        return Baseline(path, Counter(entry["fingerprint"] for entry in entries), reason, at)
     except OSError as error:
         raise BaselineError(f"{path}: {error.strerror or error}") from None
     except RecursionError:
@@ -64,7 +80,9 @@ def apply_baseline(findings: list[Finding], baseline: Baseline) -> tuple[list[Fi
     for finding in findings:
         if finding.counts and finding.acceptable and remaining[finding.fingerprint] > 0:
             remaining[finding.fingerprint] -= 1
-            finding = dataclasses.replace(finding, suppressed=Suppression("baseline", f"accepted in {baseline.path}"))
+            why = f"{accepted_because(baseline.reason)} (accepted in {baseline.path})" if baseline.reason \
+                else f"accepted in {baseline.path}"
+            finding = dataclasses.replace(finding, suppressed=Suppression("baseline", why))
         result.append(finding)
     fixed = tuple(sorted(fp for fp, left in remaining.items() for _ in range(left)))
     return result, fixed

@@ -16,6 +16,12 @@ def plural(count: int, noun: str, many: str = "") -> str:
     return f"{count} {noun if count == 1 else (many or noun + 's')}"
 
 
+def some(names: tuple[str, ...] | list[str], shown: int = 3) -> str:
+    """``a.yaml, b.yaml, c.yaml and 4 more``: the first few of a list, then how many more."""
+    listed = ", ".join(names[:shown])
+    return f"{listed} and {len(names) - shown} more" if len(names) > shown else listed
+
+
 def level(maturity: Maturity) -> str:
     """``maturity ceiling 2 (system-driven)``."""
     return f"maturity ceiling {maturity.ceiling} ({maturity.level})"
@@ -30,11 +36,22 @@ def holders(limits: tuple[Limiter, ...], names: bool = False, counts: bool = Fal
     return ", ".join(one(limit) for limit in limits)
 
 
-def undetermined(result: Result) -> str:
-    """Why an incomplete result has no ceiling: ``not determined: 4 files could not be read``."""
+def no_ceiling(result: Result) -> str:
+    """Why an incomplete result has no ceiling: ``No ceiling: 4 files could not be read or understood``."""
     count = len(result.unreadable)
-    why = f"{plural(count, 'file')} could not be read or understood" if count else "a rule could not run"
-    return f"not determined: {why}"
+    return f"No ceiling: {plural(count, 'file')} could not be read or understood" if count else \
+        "No ceiling: a rule could not run"
+
+
+def readable(result: Result) -> str:
+    """What the part of an incomplete result that was read allows, said as what it is: an upper
+    bound, never a ceiling (``The readable files allow at most 2 (system-driven), held by ...``)."""
+    m = result.maturity
+    if m.design < m.ceiling:
+        return (f"The readable files allow at most {m.ceiling} {accepted(m)}")
+    if not m.limited_by:
+        return "The readable files do not limit it"
+    return f"The readable files allow at most {m.ceiling} ({m.level}), held by {holders(m.limited_by)}"
 
 
 def accepted(maturity: Maturity) -> str:
@@ -46,14 +63,13 @@ def accepted(maturity: Maturity) -> str:
 def sentence(result: Result) -> str:
     """The one-line verdict: ceiling, level, holders, what is at risk, the mapping in force.
 
-    An incomplete result never states a bare ceiling ("at most 2; not determined: ..."), and
-    findings accepted by a baseline, a waiver or a suppression never hide what the design allows.
+    An incomplete result states no ceiling, only what it knows ("No ceiling: 4 files could not be
+    read or understood. The readable files allow at most 2 ..."), and findings accepted by a
+    baseline, a waiver or a suppression never hide what the design allows.
     """
     m = result.maturity
     if not result.complete:
-        text = f"Maturity ceiling at most {m.ceiling} ({m.level}); {undetermined(result)}"
-        if m.limited_by:
-            text += f"; held by {holders(m.limited_by)}"
+        text = f"{no_ceiling(result)}. {readable(result)}"
     else:
         text = level(m).capitalize()
         if m.design < m.ceiling:
@@ -76,19 +92,28 @@ def likely(maturity: Maturity) -> str:
 
 
 def heading(result: Result) -> str:
-    """``maturity ceiling 2 of 5 (system-driven)``, for a title (``at most`` when incomplete)."""
+    """``maturity ceiling 2 of 5 (system-driven)``, for a title; an incomplete result has none:
+    ``no maturity ceiling (4 files could not be read); the readable files allow at most 2 of 5``."""
     m = result.maturity
     if not result.complete:
-        return f"maturity ceiling at most {m.ceiling} of {TOP} ({m.level}), not determined"
+        count = len(result.unreadable)
+        why = f"{plural(count, 'file')} could not be read" if count else "a rule could not run"
+        return f"no maturity ceiling ({why}); the readable files allow at most {min(m.ceiling, m.design)} of {TOP}"
     return f"maturity ceiling {m.ceiling} of {TOP} ({m.level})"
 
 
-def report_lead(maturity: Maturity, held: int, findings: int) -> str:
-    """The audit report's verdict sentence, up to the list of holders that completes it."""
+def report_lead(maturity: Maturity, held: int, findings: int, complete: bool = True) -> str:
+    """The audit report's verdict sentence, up to the list of holders that completes it; of an
+    incomplete result, what the readable files allow (no ceiling is stated)."""
+    verb = "holds" if held == 1 else "hold"
+    if not complete:
+        if not held:
+            return "The readable files do not limit the ceiling; it is stated once every input can be read."
+        return (f"The readable files allow at most level {maturity.ceiling} ({maturity.level}); {plural(held, 'rule')} "
+                f"with {plural(findings, 'finding')} {verb} it there:")
     if not held:
         return (f"Ceiling {maturity.ceiling}: process design does not limit you \u2014 no counting error rules out "
                 f"any level; this is not a statement that you are at level {maturity.ceiling}.")
-    verb = "holds" if held == 1 else "hold"
     return (f"The design allows at most level {maturity.ceiling} ({maturity.level}); {plural(held, 'rule')} with "
             f"{plural(findings, 'finding')} {verb} it there:")
 

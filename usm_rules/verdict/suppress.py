@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 
@@ -17,6 +18,28 @@ from ..model.findings import Finding, Suppression
 from ..model.inputs import Directive
 from ..model.problems import NO_REASON, UNUSED_SUPPRESSION, UNUSED_WAIVER, WAIVER_EXPIRED, WHOLE_REQUIREMENT
 from ..read.config import Waiver
+
+# what editors, templates and hurried people write where a reason belongs: not a reason
+_PLACEHOLDER_START = re.compile(r"^\W*(todo|fixme|tbd|tba|xxx|wip)\b", re.IGNORECASE)
+_PLACEHOLDERS = frozenset({"why", "reason", "the reason", "why this is accepted", "reason here", "because", "n/a",
+                           "na", "none", "-", "--", "...", "?", "ok", "accepted", "see above", "temporary"})
+SHORTEST = 8  # characters a reason has at the least
+
+
+def is_placeholder(reason: str) -> bool:
+    """Whether a reason is no reason: empty, a placeholder (TODO, FIXME, TBD, "why", "reason",
+    "-"), or too short to say why anything was accepted."""
+    text = reason.strip()
+    if _PLACEHOLDER_START.match(text) or text.lower().strip(" .!:<>[]{}()") in _PLACEHOLDERS:
+        return True
+    return len(text) < SHORTEST or not any(char.isalpha() for char in text)
+
+
+def accepted_because(reason: str) -> str:
+    """The reason an accepted finding shows: the one given, or that none was (a placeholder is none)."""
+    if not reason.strip():
+        return "(no reason given)"
+    return reason if not is_placeholder(reason) else f"(no reason given: '{reason.strip()}' is a placeholder)"
 
 
 def apply_directives(findings: list[Finding], directives: Iterable[Directive],
@@ -49,6 +72,10 @@ def apply_directives(findings: list[Finding], directives: Iterable[Directive],
         if not directive.reason:
             reported.append(meta.make(NO_REASON, directive.file, directive.line, directive.column,
                                  "suppression without a reason: add ' -- why this is accepted' after the rules"))
+        elif is_placeholder(directive.reason):
+            reported.append(meta.make(NO_REASON, directive.file, directive.line, directive.column,
+                                      f"suppression reason '{directive.reason}' is a placeholder, not a reason: "
+                                      "write why this is accepted after ' -- '"))
         by_file.setdefault(directive.file, []).append((directive, rules))
     result = []
     used: set[int] = set()
@@ -57,7 +84,7 @@ def apply_directives(findings: list[Finding], directives: Iterable[Directive],
             if finding.counts and finding.acceptable and directive.covers(finding, rules):
                 used.add(id(directive))
                 kind = "file" if directive.scope == "file" else "inline"
-                accepted = Suppression(kind, directive.reason or "(no reason given)")
+                accepted = Suppression(kind, accepted_because(directive.reason))
                 finding = dataclasses.replace(finding, suppressed=accepted)
         result.append(finding)
     for directive, rules in (pair for pairs in by_file.values() for pair in pairs):
@@ -79,6 +106,10 @@ def apply_waivers(findings: list[Finding], waivers: Iterable[Waiver], config_fil
                                  f"{label} expired on {waiver.expires.isoformat()}: it no longer suppresses"))
         else:
             active.append((waiver, expand(waiver.rule) or set(), [False]))
+        if is_placeholder(waiver.reason):
+            reported.append(meta.make(NO_REASON, config_file, waiver.line, waiver.column,
+                                      f"{label} gives the reason '{waiver.reason.strip()}', a placeholder: say why "
+                                      "this is accepted"))
     result = []
     for finding in findings:
         for waiver, rules, used in active:
@@ -86,7 +117,7 @@ def apply_waivers(findings: list[Finding], waivers: Iterable[Waiver], config_fil
                     fnmatchcase(finding.subject, waiver.subject):
                 used[0] = True
                 finding = dataclasses.replace(finding, suppressed=Suppression(
-                    "waiver", waiver.reason, waiver.approver, waiver.expires.isoformat()))
+                    "waiver", accepted_because(waiver.reason), waiver.approver, waiver.expires.isoformat()))
         result.append(finding)
     for waiver, _, used in active:
         if not used[0]:

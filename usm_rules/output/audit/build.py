@@ -19,7 +19,7 @@ from ...model.rules import Catalog, rule_hash
 from ...model.trend import History
 from ...verdict.ceiling import LEVELS
 from ...verdict.grades import GRADES, MAJOR, MINOR, OBSERVATION, graded, roadmap_for
-from ...verdict.phrases import accepted, likely, plural
+from ...verdict.phrases import accepted, likely, no_ceiling, plural
 from ...version import __version__
 from ..formats.csv_report import table
 from .capability import concerns, matrix, overall, processes
@@ -130,6 +130,7 @@ def _verdict(result: Result, refs: dict[Finding, Ref]) -> Verdict:
         accepted=(f"The counting ceiling is {m.ceiling}, but {accepted(m)}. The accepted findings are listed "
                   "under Suppressed, with who accepted them and why.") if m.design < m.ceiling else "",
         complete=result.complete, unreadable=result.unreadable,
+        missing="" if result.complete else no_ceiling(result).removeprefix("No ceiling: "),
         files=len(result.files), documents=result.documents, processes=len(processes(result)),
     )
 

@@ -70,6 +70,7 @@ class Verdict:
     accepted: str  # "With 83 accepted findings the design allows 2 ...", "" when they hide nothing
     complete: bool
     unreadable: tuple[str, ...]
+    missing: str  # why there is no ceiling ("4 files could not be read or understood"), "" when complete
     files: int
     documents: int
     processes: int

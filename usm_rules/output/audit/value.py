@@ -48,4 +48,4 @@ def bars(result: Result, refs: dict[Finding, Ref]) -> tuple[Bar, ...]:
 
 def lead(result: Result, held: tuple[Holder, ...]) -> str:
     """The start of the verdict sentence; the holders, listed after it, complete it."""
-    return report_lead(result.maturity, len(held), sum(len(h.refs) for h in held))
+    return report_lead(result.maturity, len(held), sum(len(h.refs) for h in held), result.complete)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TextIO
 
 from ...model.findings import Finding
@@ -23,6 +22,7 @@ class Context:
     color: bool = False  # text: a terminal's view (colour, the source line, a caret, the rule's page)
     quiet: bool = False  # text: the findings only, no summary
     statistics: bool = False  # text: a count per rule instead of each finding
+    docs_url: str = ""  # where the rule reference is published (the configuration's docs-url); "": no links
 
 
 class Reporter:
@@ -50,10 +50,13 @@ class Reporter:
         """Called once after every file."""
 
 
-def help_uri(rule: Rule) -> str:
-    """The rule's page in the shipped reference; a pack's rule points at its own rule file."""
-    page = shipped("docs") / "rules" / f"{rule.id}.md"
-    return (page if page.is_file() else Path(rule.source)).resolve().as_uri()
+def help_uri(rule: Rule, docs_url: str) -> str:
+    """The rule's page where the reference is published (``docs_url``), or "" when there is none
+    or the rule is not in the shipped reference (a pack's rule): never a path on this machine,
+    which is a dead link anywhere else."""
+    if not docs_url or not (shipped("docs") / "rules" / f"{rule.id}.md").is_file():
+        return ""
+    return f"{docs_url.rstrip('/')}/rules/{rule.id}.md"
 
 
 def report(reporter: Reporter) -> None:

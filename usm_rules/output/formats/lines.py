@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...model.findings import Finding, Severity
 from ...model.results import Result
-from ...verdict.phrases import plural, sentence
+from ...verdict.phrases import plural, sentence, some
 from ..escape import line_start, visible
 
 
@@ -24,7 +24,7 @@ def summary_line(result: Result) -> str:
     if result.suppressed:
         text += f"; {result.suppressed} suppressed"
     if result.skipped:
-        text += f"; {plural(result.skipped, 'file')} skipped: not usm documents"
+        text += f"; {plural(result.skipped, 'file')} skipped: not usm documents ({some(result.skipped_files)})"
     if unread:
         text += f"; {plural(unread, 'file')} could not be fully read: result incomplete"
     if result.fixed:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from ...model.findings import Finding, Severity
 from ...model.results import Result
 from ...model.rules import Rule
-from ...model.shipped import shipped
+from ..rule_docs import markdown, page, text
 from .base import Reporter, help_uri
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -38,8 +38,10 @@ class SarifReporter(Reporter):
     def document(self, result: Result) -> dict:
         rule_ids = sorted({f.rule for f in result.findings})
         index = {rule_id: number for number, rule_id in enumerate(rule_ids)}
-        driver = {"name": self.context.tool, "version": self.context.version, "informationUri": information_uri(),
-                  "rules": [self.descriptor(rule_id, result) for rule_id in rule_ids]}
+        driver: dict = {"name": self.context.tool, "version": self.context.version}
+        if self.context.docs_url:
+            driver["informationUri"] = f"{self.context.docs_url.rstrip('/')}/rules/README.md"
+        driver["rules"] = [self.descriptor(rule_id, result) for rule_id in rule_ids]
         return {
             "$schema": SCHEMA,
             "version": "2.1.0",
@@ -59,29 +61,24 @@ class SarifReporter(Reporter):
             finding = next(f for f in result.findings if f.rule == rule_id)
             return {"id": rule_id, "name": finding.name, "defaultConfiguration": {"level": LEVELS[finding.severity]},
                     "properties": _rule_properties(finding.requirement, finding.ceiling, finding.confidence)}
-        return rule_descriptor(rule)
+        return rule_descriptor(rule, self.context.docs_url)
 
 
-def information_uri() -> str:
-    """The rule reference shipped with the tool (docs/rules/README.md), as a file URI."""
-    return (shipped("docs") / "rules" / "README.md").resolve().as_uri()
-
-
-def rule_descriptor(rule: Rule) -> dict:
-    return {
+def rule_descriptor(rule: Rule, docs_url: str = "") -> dict:
+    """A rule's descriptor, with its whole page as help (code scanning shows it beside each
+    alert), and a link to the published reference only when the configuration names one."""
+    help_page = page(rule, fix_first=True)
+    descriptor = {
         "id": rule.id,
         "name": rule.name,
-        "helpUri": help_uri(rule),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.rationale},
-        "help": {"text": rule.remediation, "markdown": _help_markdown(rule)},
+        "help": {"text": text(help_page), "markdown": markdown(help_page, generated=False)},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": _rule_properties(rule.requirement, rule.ceiling, rule.confidence),
     }
-
-
-def _help_markdown(rule: Rule) -> str:
-    return f"{rule.remediation}\n\n**Why:** {rule.rationale}\n\n**Reference:** {rule.reference}"
+    uri = help_uri(rule, docs_url)
+    return {**descriptor, "helpUri": uri} if uri else descriptor
 
 
 def _rule_properties(requirement: int, ceiling: int | None, confidence: str) -> dict:

@@ -16,7 +16,7 @@ from ...model.requirements import REQUIREMENTS
 from ...model.results import Result
 from ...model.rules import Catalog
 from ...verdict.phrases import plural
-from ..escape import line_start, token_length, visible
+from ..escape import line_start, quoted_span, visible
 from .base import help_uri
 
 RESET = "\x1b[0m"
@@ -37,10 +37,11 @@ def link(text: str, uri: str) -> str:
     return f"\x1b]8;;{uri}\x1b\\{text}\x1b]8;;\x1b\\"
 
 
-def finding_block(f: Finding, lines: tuple[str, ...], catalog: Catalog) -> str:
-    """A finding as a terminal shows it: its line, the source line with a caret, the rule's page."""
+def finding_block(f: Finding, lines: tuple[str, ...], catalog: Catalog, docs_url: str = "") -> str:
+    """A finding as a terminal shows it: its line, the source line with a caret under the word the
+    message quotes, and the rule's page where the reference is published."""
     rule = catalog.rules.get(f.rule)
-    uri = help_uri(rule) if rule is not None else ""
+    uri = help_uri(rule, docs_url) if rule is not None else ""
     place = paint(f"{line_start(visible(f.file))}:{f.line}:{f.column}", BOLD)
     code = paint(link(f.rule, uri) if uri else f.rule, CYAN + BOLD)
     head = f"{place}: {paint(f.severity.value, SEVERITY[f.severity])} {code} {f.name} {visible(f.message)}"
@@ -50,9 +51,10 @@ def finding_block(f: Finding, lines: tuple[str, ...], catalog: Catalog) -> str:
         width = len(str(f.line))
         gutter = paint(" " * width + " |", BLUE)
         column = max(1, min(f.column, len(source) + 1))
-        carets = "^" * max(1, token_length(source, column - 1))
+        start, length = quoted_span(source, column - 1, visible(f.message))
+        carets = "^" * max(1, length)
         out += [gutter, f"{paint(str(f.line), BLUE)} {paint('|', BLUE)} {source}",
-                f"{gutter} {' ' * (column - 1)}{paint(carets, SEVERITY[f.severity])}"]
+                f"{gutter} {' ' * start}{paint(carets, SEVERITY[f.severity])}"]
     if uri:
         out.append(f"{paint(' ' * len(str(max(f.line, 1))) + ' =', BLUE)} {paint('doc:', BOLD)} {uri}")
     return "\n".join(out) + "\n"

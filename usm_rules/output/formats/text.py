@@ -21,7 +21,7 @@ class TextReporter(Reporter):
                 continue
             if self.context.color:
                 lines = self._lines(outcome.path) if lines is None else lines
-                self.stream.write(terminal.finding_block(f, lines, self.result.catalog))
+                self.stream.write(terminal.finding_block(f, lines, self.result.catalog, self.context.docs_url))
             else:
                 self.stream.write(finding_line(f) + "\n")
 
