@@ -11,6 +11,7 @@ make findings, apply suppressions, waivers and the baseline, compute the ceiling
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -32,7 +33,7 @@ from .model.inputs import Input
 from .model.results import FileOutcome, Result
 from .model.rules import Catalog
 from .read.config import Config
-from .read.discovery import STDIN, Source, discover
+from .read.discovery import STDIN, Source, discover, display_path
 from .read.model_root import model_roots
 from .verdict.acceptance import accept, check_waivers
 from .verdict.baseline import Baseline
@@ -64,6 +65,7 @@ class Request:
     follow_links: bool = False  # follow symbolic links that leave the checked folders
     model_aware: bool = False  # given files are checked in their model (see usm_rules.read.model_root)
     overlay: Mapping[str, bytes] | None = None  # some files' bytes by real path (an editor's unsaved text)
+    stdin_filename: str | None = None  # where standard input stands in the model (--stdin-filename)
     catalog: Catalog | None = None  # the rules in force, prepared by the caller
     today: dt.date | None = None  # the day waivers expire against (default: today)
 
@@ -113,12 +115,13 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _check(request: Request) -> Result:
+    request = _stdin_placed(request)
     config = request.config
     catalog = request.catalog or prepare_catalog(config, request.rules, request.cache)
     check_waivers(catalog, config)
     selection = selection_for(catalog, config, request.select, request.ignore)
     make = Findings(catalog.rules)
-    sources, focus = _sources(request)
+    sources, focus, roots = _sources(request)
     jobs = request.jobs if request.jobs > 0 else cores()
     big = _size(sources) >= BIG and can_fork()
     settings = Settings(config.language, config.roles, config.tools, config.limits)
@@ -140,8 +143,11 @@ def _check(request: Request) -> Result:
     findings, fixed = accept(findings, inputs, catalog, config, request.baseline, request.today or dt.date.today(),
                              selection, make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
+    context = 0
     if focus is not None:
+        context = len(works)
         works, inputs, findings = _focused(focus, works, findings)
+        context -= len(works)
     processes = tuple(name for item in works for name in item.processes)
     files = tuple(_outcome(item, catalog) for item in inputs)
     return Result(
@@ -157,25 +163,39 @@ def _check(request: Request) -> Result:
         languages=tuple(language for item in works for language in item.languages),
         inputs=inputs,
         catalog=catalog,
+        model_roots=tuple(display_path(root) for root in roots),
+        context_files=context,
     )
 
 
-def _sources(request: Request) -> tuple[list[Source], set[str] | None]:
+def _stdin_placed(request: Request) -> Request:
+    """Standard input named by ``stdin_filename`` stands in for that file: read from the bytes
+    given, at that path, in its model."""
+    if request.stdin_filename is None or STDIN not in request.paths:
+        return request
+    named = request.stdin_filename
+    overlay = {**(request.overlay or {}), str(Path(named).resolve()): request.stdin or b""}
+    paths = tuple(named if path == STDIN else path for path in request.paths)
+    return dataclasses.replace(request, paths=paths, overlay=overlay, stdin=None)
+
+
+def _sources(request: Request) -> tuple[list[Source], set[str] | None, list[str]]:
     """What the run reads, and, when given files are checked in their model, the files whose
-    findings it reports (None: all of them)."""
+    findings it reports (None: all of them) and the models' roots."""
     config = request.config
     patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in request.exclude))
     given = list(request.paths)
     given += [model for model in config.models if model not in given]  # the configuration's model files
-    given_files = [p for p in given if p != STDIN and os.path.isfile(p)]
-    roots = model_roots(given_files, config.path) if request.model_aware and given_files else []
+    overlay = request.overlay or {}
+    given_files = [p for p in request.paths if p != STDIN and (os.path.isfile(p) or str(Path(p).resolve()) in overlay)]
+    roots = model_roots(given_files, config.path, overlay) if request.model_aware and given_files else []
     focus: set[str] | None = None
     if roots:  # the given paths are what is reported; their models are read as context
         focus = {s.display for s in discover(given, patterns, config.include, follow_links=request.follow_links,
                                              limits=config.limits)}
         given = [*roots, *given]
     sources = discover(given, patterns, config.include, follow_links=request.follow_links, limits=config.limits)
-    return sources, focus
+    return sources, focus, roots
 
 
 def _focused(focus: set[str], works: list[FileWork],

@@ -145,7 +145,9 @@ def read_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None,
 
 
 def _overlaid(source: Source, overlay: Mapping[str, bytes]) -> bytes | None:
-    if source.path is None or source.problem is not None:
+    """The bytes an overlay gives a source (a file that need not exist on disk yet: an editor's new
+    document, standard input named by --stdin-filename), or None."""
+    if source.path is None or (source.problem is not None and not source.problem.missing):
         return None
     try:
         return overlay.get(str(source.path.resolve()))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import UsageProblem, usage_errors
+from .errors import TOOL, UsageProblem, usage_errors
 
 if TYPE_CHECKING:
     from ..model.results import Result
@@ -43,6 +43,8 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
                      help="Check given files alone, without reading the rest of their process model."),
         click.option("--follow-links", is_flag=True,
                      help="Also read symbolic links that lead outside the checked folders."),
+        click.option("--stdin-filename", metavar="PATH",
+                     help="With -: the file standard input stands for, checked at that path in its model."),
         click.option("--limit", "limit_values", multiple=True, metavar="NAME=VALUE",
                      help="Change a bound of what is read: file-size (10MB), scalar-length, integer-digits, nesting, "
                           "aliases, documents, files."),
@@ -56,7 +58,7 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
         def wrapper(paths: tuple[str, ...], config_file: str | None, no_config: bool, rule_dirs: tuple[str, ...],
                     select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...], jobs: int,
                     no_cache: bool, cache_dir: str | None, isolated: bool, follow_links: bool,
-                    limit_values: tuple[str, ...],
+                    stdin_filename: str | None, limit_values: tuple[str, ...],
                     baseline_file: str | None = None, **rest: Any) -> None:
             from ..engine.workers import shared_hub
 
@@ -68,15 +70,20 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
             from ..verdict.baseline import load_baseline
 
             paths = paths or (".",)
+            if stdin_filename is not None and "-" not in paths:
+                raise UsageProblem("--stdin-filename names what standard input stands for: give - as a path too")
+            if "-" in paths and sys.stdin.isatty():
+                click.echo(f"{TOOL}: reading standard input (end it with Ctrl-D); --stdin-filename PATH checks it "
+                           "as that file, in its model", err=True)
             with usage_errors():
-                config = config_for(paths, config_file, no_config)
+                config = config_for((stdin_filename,) if stdin_filename else paths, config_file, no_config)
                 config = dataclasses.replace(config, limits=parse_option(limit_values, config.limits))
                 request = Request(
                     paths=paths, config=config, rules=rule_dirs, select=select,
                     ignore=ignore, exclude=exclude, baseline=load_baseline(baseline_file) if baseline_file else None,
                     stdin=sys.stdin.buffer.read(config.limits.file_size + 1) if "-" in paths else None, jobs=jobs,
                     cache=None if no_cache else Path(cache_dir) if cache_dir else default_folder(),
-                    follow_links=follow_links, model_aware=not isolated,
+                    follow_links=follow_links, model_aware=not isolated, stdin_filename=stdin_filename,
                 )
             command(request=request, **rest)
 

@@ -78,6 +78,9 @@ class Result:
     languages: tuple[DocumentLanguage, ...] = ()  # each process document's language
     # every input as read (path, hash, lines, documents): what reports quote, never read again
     inputs: tuple[Input, ...] = field(default=(), repr=False, compare=False)
+    # given files checked in their model: the models' roots, and how many other files were read as context
+    model_roots: tuple[str, ...] = ()
+    context_files: int = 0
     # the rules in force (configured severities and ceilings applied): what reporters describe
     catalog: Catalog = field(default_factory=lambda: Catalog(()), repr=False, compare=False)
 

@@ -33,5 +33,13 @@ def summary_line(result: Result) -> str:
     return text
 
 
+def model_line(result: Result) -> str:
+    """``Checked in its model at sample_processes/reference (8 other files read)``: where the model
+    of the given files was found, and how much of it was read as context."""
+    roots = ", ".join(visible(root) for root in result.model_roots)
+    return (f"Checked in {'its model' if len(result.model_roots) == 1 else 'their models'} at {roots} "
+            f"({plural(result.context_files, 'other file')} read)")
+
+
 def ceiling_line(result: Result) -> str:
     return visible(sentence(result))  # the configuration names the ceiling mapping

@@ -6,7 +6,7 @@ from ...model.findings import Finding
 from ...model.results import FileOutcome
 from . import terminal
 from .base import Reporter
-from .lines import ceiling_line, finding_line, summary_line
+from .lines import ceiling_line, finding_line, model_line, summary_line
 
 
 class TextReporter(Reporter):
@@ -35,6 +35,8 @@ class TextReporter(Reporter):
         if color and result.active:
             self.stream.write(terminal.paint("By requirement:", terminal.BOLD) + "\n")
             self.stream.writelines(line + "\n" for line in terminal.by_requirement(result.findings))
+        if result.model_roots:
+            self.stream.write(model_line(result) + "\n")
         self.stream.write(summary_line(result) + "\n")
         ceiling = ceiling_line(result)
         self.stream.write((terminal.paint(ceiling, terminal.BOLD) if color else ceiling) + "\n")
