@@ -234,3 +234,30 @@ def test_message_flows_between_pools_become_forks_declared_in_the_written_model(
     assert {(f["from"], f["to"]) for f in model["spec"]["forks"]} == {
         ("team-assistant", "process-engine-invoice-receipt"), ("process-engine-invoice-receipt", "team-assistant")}
     assert not any(f.requirement == 7 for f in check(str(tmp_path)).active)  # the model organises them
+
+
+def _performers(text: str) -> dict[str, dict[str, str]]:
+    from usm_rules.read.formats.bpmn_reader import load_bpmn
+
+    loaded = load_bpmn("diagram.bpmn", text.encode("utf-8"))
+    return {d.data["metadata"]["name"]: {a["name"]: a["performer"] for a in d.data["spec"]["activities"]
+                                         if "performer" in a} for d in loaded.documents}
+
+
+def test_lanes_say_who_when_the_export_lists_no_member_of_any_lane():
+    """BPMN 2.0 makes flowNodeRef optional: a tool may record lane membership only in its drawing.
+    Without the refs, each activity's lane comes from the BPMN-DI bounds; without those too, the
+    lanes' names still say who (on the first activity, at the first lane)."""
+    import re
+
+    text = (MIWG / "reference" / "C.1.0.bpmn").read_text(encoding="utf-8")
+    no_refs = re.sub(r"\s*<(\w+:)?flowNodeRef>[^<]*</(\w+:)?flowNodeRef>", "", text)
+    assert "flowNodeRef" not in no_refs
+    listed = _performers(text)
+    assert any(listed.values()) and _performers(no_refs) == listed
+    drawn_nowhere = re.sub(r"<bpmndi:BPMNDiagram.*</bpmndi:BPMNDiagram>", "", no_refs, flags=re.DOTALL)
+    lanes_only = _performers(drawn_nowhere)
+    for process, performers in listed.items():
+        if performers:
+            [(first, named)] = lanes_only[process].items()
+            assert set(named.split(", ")) >= set(performers.values())

@@ -13,7 +13,8 @@ The mapping (README, "BPMN"), with USM's reasons:
 - tasks of every kind, call activities and collapsed sub-processes are activities;
   ``sequenceFlow`` gives ``next``, followed through gateways and intermediate events;
 - an expanded sub-process is a sub-process: its activities join the process, grouped;
-- who (requirement 1): a lane (``performer``, at the lane), ``humanPerformer``,
+- who (requirement 1): a lane (``performer``, at the lane; its members from ``flowNodeRef``,
+  else from the BPMN-DI drawing, and with neither its name still says who), ``humanPerformer``,
   ``potentialOwner`` and ``performer`` (``role``, at the element), and vendor assignee
   attributes such as Camunda's ``assignee``/``candidateGroups`` (``role``, at the task);
 - how (requirement 1): a service, script, send or business-rule task with an implementation
@@ -250,8 +251,47 @@ def convert_tree(root: Element, stem: str = "") -> list[tuple[dict, Positions]]:
     """Each BPMN process of the definitions as (usm/v1 Process data, its positions); a process
     without a name of its own or of its pool is named after the file (``stem``) and its id."""
     pools = _pools(root)
-    return [_process(process, name, title, pools.get(process.attr("id")))
+    bounds = _bounds(root)
+    return [_process(process, name, title, pools.get(process.attr("id")), bounds)
             for process, (name, title) in zip(root.model("process"), _names(root, stem).values(), strict=True)]
+
+
+Box = tuple[float, float, float, float]  # x, y, width, height of a shape in the diagram
+
+
+def _bounds(root: Element) -> dict[str, Box]:
+    """Where the diagram (BPMN-DI) draws each element: its shape's bounds, by element id."""
+    found: dict[str, Box] = {}
+    for shape in root.walk():
+        if shape.tag != "BPMNShape" or not shape.attr("bpmnElement"):
+            continue
+        box = next((c for c in shape.children if c.tag == "Bounds"), None)
+        try:
+            values = tuple(float(box.attr(name)) for name in ("x", "y", "width", "height")) if box else None
+        except ValueError:
+            continue
+        if values is not None:
+            found.setdefault(shape.attr("bpmnElement"), values)  # type: ignore[arg-type]
+    return found
+
+
+def _lanes_of(process: Element, activities: list[Element], bounds: dict[str, Box]) -> dict[str, Element]:
+    """Each activity's lane (the innermost one): from the lanes' flowNodeRef lists, else (BPMN 2.0
+    makes them optional, and some tools record membership only in the drawing) from the diagram,
+    as the lane whose shape holds the centre of the activity's shape."""
+    lanes = [lane for lane in process.walk() if lane.ns == MODEL_NS and lane.tag == "lane"]
+    members = {ref.text.strip(): lane for lane in lanes for ref in lane.model("flowNodeRef")}
+    drawn = [(lane, bounds[lane.attr("id")]) for lane in lanes if lane.attr("id") in bounds]
+    for node in activities:
+        if node.attr("id") in members or node.attr("id") not in bounds:
+            continue
+        x, y, width, height = bounds[node.attr("id")]
+        centre = (x + width / 2, y + height / 2)
+        holding = [(w * h, lane) for lane, (lx, ly, w, h) in drawn
+                   if lx <= centre[0] <= lx + w and ly <= centre[1] <= ly + h]
+        if holding:
+            members[node.attr("id")] = min(holding, key=lambda item: item[0])[1]
+    return members
 
 
 def _pools(root: Element) -> dict[str, Element]:
@@ -297,7 +337,8 @@ def forks(root: Element, stem: str = "") -> list[tuple[str, str]]:
     return found
 
 
-def _process(process: Element, name: str, title: str, pool: Element | None) -> tuple[dict, Positions]:
+def _process(process: Element, name: str, title: str, pool: Element | None,
+             bounds: dict[str, Box]) -> tuple[dict, Positions]:
     positions = Positions()
     place = pool.position if pool is not None else process.position
     positions.add_value((), place)
@@ -313,8 +354,7 @@ def _process(process: Element, name: str, title: str, pool: Element | None) -> t
         n.tag in TASKS or (n.tag in SUBPROCESSES and not any(c.tag in TASKS | SUBPROCESSES for c in n.model())))]
     ids = {n.attr("id"): activity_id(n.attr("id")) for n in activities}
     activities = _in_flow_order(process, activities, outgoing, nodes, set(ids))
-    lanes = {ref.text.strip(): lane for lane in process.walk() if lane.ns == MODEL_NS and lane.tag == "lane"
-             for ref in lane.model("flowNodeRef")}
+    lanes = _lanes_of(process, activities, bounds)
     spec: dict[str, Any] = {}
     documentation = _documentation(process)
     if documentation:
@@ -354,6 +394,7 @@ def _process(process: Element, name: str, title: str, pool: Element | None) -> t
             positions.add_key((*base, "next"), flow.position)
             positions.add_value((*base, "next"), flow.position)
         spec["activities"].append(activity)
+    _unplaced_lanes(process, lanes, spec["activities"], positions)
     subprocesses = [n for n in process.walk() if n.ns == MODEL_NS and n.tag in SUBPROCESSES and n is not process
                     and any(c.tag in TASKS for c in n.model())]
     if subprocesses:
@@ -392,6 +433,18 @@ def _in_flow_order(process: Element, activities: list[Element], outgoing: dict[s
         queue.extend(_following(current, outgoing, nodes, known)[0])
     ordered += [a.attr("id") for a in activities if a.attr("id") not in ordered]
     return [by_id[i] for i in ordered]
+
+
+def _unplaced_lanes(process: Element, lanes: dict[str, Element], activities: list[dict], positions: Positions) -> None:
+    """Lanes say who even when the export records no member of any (neither flowNodeRef nor a
+    drawing): their names go on the first activity as its performer, the finding at the first lane."""
+    named = [lane for lane in process.walk()
+             if lane.ns == MODEL_NS and lane.tag == "lane" and lane.attr("name").strip()]
+    if lanes or not named or not activities or "performer" in activities[0]:
+        return
+    activities[0]["performer"] = ", ".join(" ".join(lane.attr("name").split()) for lane in named)
+    positions.add_key(("spec", "activities", 0, "performer"), named[0].position)
+    positions.add_value(("spec", "activities", 0, "performer"), named[0].position)
 
 
 def _documentation(node: Element) -> str:
