@@ -75,8 +75,6 @@ def tool_env(tmp_path_factory) -> dict[str, str]:
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-        # the example's local hook runs the usm-rules installed next to this Python
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
     }
     return env
 
@@ -132,8 +130,12 @@ def process_repo(tmp_path, tool_env, hook_repo) -> Path:
     (repo / "processes").mkdir(parents=True)
     for sample in sorted((SAMPLES / "reference").glob("*.yaml")):
         shutil.copy2(sample, repo / "processes" / sample.name)
-    # the example as it is written: a local hook running the usm-rules of the environment
+    # the example as it is written: a local hook running the usm-rules of the repository's .venv,
+    # here the suite's own usm-rules (the set-up that builds .venv is run whole in test_the_readme_set_up_...)
     shutil.copy2(EXAMPLES / "pre-commit-config.yaml", repo / ".pre-commit-config.yaml")
+    (repo / ".venv" / "bin").mkdir(parents=True)
+    (repo / ".venv" / "bin" / "usm-rules").symlink_to(Path(sys.executable).parent / "usm-rules")
+    (repo / ".gitignore").write_text(".venv/\n", encoding="utf-8")
     (repo / "README.md").write_text("# Example Corp processes\n", encoding="utf-8")
     init_repository(repo, tool_env)
     commit_all(repo, tool_env, "the reference model")
@@ -469,4 +471,48 @@ def test_the_copy_paste_setup_has_no_placeholder_and_installs_from_a_local_path(
         assert "USM_RULES: ./.tools/usm-rules" in texts[name]
     config = YAML(typ="safe").load(EXAMPLES / "pre-commit-config.yaml")
     assert config["repos"][0]["repo"] == "local"
-    assert config["repos"][0]["hooks"][0]["entry"] == "usm-rules check"
+    assert config["repos"][0]["hooks"][0]["entry"] == ".venv/bin/usm-rules check"
+
+
+def test_the_readme_set_up_works_as_written_with_no_path_prepared(tool_env, hook_repo, tmp_path):
+    """The README's pre-commit set-up, step by step, as a user types it on git 2.38 or later: the
+    submodule from a local path, a .venv, the hook installed; then a commit runs the hook with no
+    virtualenv activated and no PATH of the suite's."""
+    repo = tmp_path / "processes-repo"
+    (repo / "processes").mkdir(parents=True)
+    for sample in sorted((SAMPLES / "reference").glob("*.yaml")):
+        shutil.copy2(sample, repo / "processes" / sample.name)
+    init_repository(repo, tool_env)
+    user = {**tool_env, "PATH": os.pathsep.join(p for p in ("/usr/local/bin", "/usr/bin", "/bin") if Path(p).is_dir())}
+    steps = setup_steps()
+    assert steps[0].startswith("git -c protocol.file.allow=always submodule add ")
+    for step in steps:
+        argv = shlex.split(step.replace("/path/to/usm-rules", str(hook_repo[0])).replace("python3", sys.executable, 1))
+        if argv[:2] == ["echo", ".venv/"]:
+            (repo / ".gitignore").write_text(".venv/\n", encoding="utf-8")
+            continue
+        for part in " ".join(argv).split(" && "):
+            done = subprocess.run(shlex.split(part), cwd=repo, env=user, capture_output=True, text=True,
+                                  timeout=INSTALL_TIMEOUT)
+            assert done.returncode == 0, f"{part}: {done.stdout[-2000:]}{done.stderr[-2000:]}"
+    shutil.copy2(EXAMPLES / "pre-commit-config.yaml", repo / ".pre-commit-config.yaml")
+    git("add", "-A", cwd=repo, env=user)
+    committed = subprocess.run(["git", "commit", "-q", "-m", "the model"], cwd=repo, env=user, capture_output=True,
+                               text=True, timeout=INSTALL_TIMEOUT)
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+    assert "usm-rules" in committed.stdout + committed.stderr and "Passed" in committed.stdout + committed.stderr
+    operate = repo / "processes" / "operate.yaml"
+    operate.write_text(operate.read_text(encoding="utf-8").replace(
+        "      name: Verify entitlement\n", "      name: Verify entitlement\n      performer: Service desk\n"),
+        encoding="utf-8")
+    git("add", "processes/operate.yaml", cwd=repo, env=user)
+    refused = subprocess.run(["git", "commit", "-q", "-m", "a who in a process"], cwd=repo, env=user,
+                             capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
+    assert refused.returncode == 1 and "USM0101 who-how-key" in refused.stdout + refused.stderr
+
+
+def setup_steps() -> list[str]:
+    """The README's pre-commit set-up commands, in order (its shell block under "### pre-commit")."""
+    text = (REPO / "README.md").read_text(encoding="utf-8").split("### pre-commit", 1)[1]
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip() and not line.startswith("#")]

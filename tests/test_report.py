@@ -10,6 +10,7 @@ import subprocess
 import zlib
 from pathlib import Path
 
+import browser
 import grimp
 import pytest
 from click.testing import CliRunner
@@ -24,7 +25,6 @@ from usm_rules.output.audit.reclassify import Declared, belongs_to
 from usm_rules.output.audit.render import render
 from usm_rules.read.config import Config
 
-CHROMIUM = Path("/usr/bin/chromium")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -70,17 +70,12 @@ def data_for(*paths: str, config: Config | None = None, epoch: str = EPOCH):
 
 
 def chromium(tmp_path: Path, page: Path, *action: str) -> subprocess.CompletedProcess:
-    """Run Debian's chromium headless on a file; fail (never skip) when it is not installed."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the report tests render in a real browser. Install it with "
-                    "`apt-get install chromium` (.ci/run does this in CI).")
-    profile = tmp_path / "chromium-profile"
-    command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", *action, "--window-size=1280,2000", page.resolve().as_uri(),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    """Run a real browser headless on a file; fail (never skip) when there is none."""
+    found = browser.find()
+    if found is None:
+        pytest.fail("no Chromium or Chrome: the report tests render in a real browser. Run tests/setup (it installs "
+                    "Debian's chromium where apt can), or set CHROME to the browser's path.")
+    done = browser.headless(found, tmp_path / "chromium-profile", page, *action)
     assert done.returncode == 0, done.stderr[-2000:]
     return done
 
@@ -383,3 +378,23 @@ def test_the_report_package_never_reads_input_files():
 def test_the_templates_are_package_data():
     folder = Path(usm_rules.__file__).parent / "output" / "audit" / "templates"
     assert {p.name for p in folder.iterdir()} >= {"report.html.j2", "report.md.j2", "report.css"}
+
+
+def test_the_browser_is_found_as_users_have_it(tmp_path, monkeypatch):
+    """CHROME or CHROMIUM in the environment first, then the usual names on PATH."""
+    fake = tmp_path / "bin" / "google-chrome"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.delenv("CHROME", raising=False)
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    assert browser.find() == str(fake)
+    other = tmp_path / "my-chromium"
+    other.write_text("#!/bin/sh\n", encoding="utf-8")
+    other.chmod(0o755)
+    monkeypatch.setenv("CHROMIUM", str(other))
+    assert browser.find() == str(other)
+    monkeypatch.delenv("CHROMIUM")
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert browser.find() is None
