@@ -49,6 +49,49 @@ def test_roles_and_tools():
     assert p.tool_term("Restore the agreed service") == ""
 
 
+@pytest.mark.parametrize(("text", "role"), [
+    # the customer's side as the work's partner or recipient: no who
+    ("Agree the delivery date with the requesting business unit", ""),
+    ("Notify the affected employees", ""),
+    ("Keep the students and staff informed", ""),
+    ("Gather the title team's goals for the season", ""),
+    ("Record what the department wants", ""),
+    ("Check operator safety before the restart", ""),
+    # the provider's roles, still read
+    ("Escalate structural faults to the network team", "team"),
+    ("Hand the request to the service desk", "service desk"),
+])
+def test_the_customer_s_side_is_not_the_provider_s_who(text, role):
+    assert p.role_term(text) == role
+
+
+@pytest.mark.parametrize(("text", "tool"), [
+    ("Reset the user's access to the intranet", ""),  # the system is what the work is on
+    ("Renew the certificate of the customer portal", ""),
+    ("Costs are worked out using the network's cost-sharing formula", ""),  # an agreed rule
+    ("Score the request using the agreed criteria", ""),
+    ("Publish the notice through the portal", "portal"),  # the means
+    ("Send a reminder e-mail to the customer", "e-mail"),
+    ("Assess the impact using the CMDB", "using"),
+])
+def test_a_system_as_the_object_of_the_work_is_not_its_means(text, tool):
+    assert p.tool_term(text) == tool
+
+
+@pytest.mark.parametrize(("title", "noun", "bare"), [
+    ("2. Change", False, True), ("P3 - Recover", False, True), ("1) Agree", False, True),
+    ("02 Incident Management", True, False),
+])
+def test_numbered_titles_are_read_without_their_number(title, noun, bare):
+    assert bool(p.nominal_reason(title)) is noun and p.is_bare_verb(title) is bare
+
+
+def test_the_last_of_a_list_of_questions_a_reporting_verb_governs_is_no_condition():
+    assert p.condition_term("Customers are told what happened, whether they should boil their water, and when "
+                            "service is expected back.") == ""
+    assert p.condition_term("The desk is informed, and when the outage lasts an hour, escalate it.") == "when"
+
+
 def test_names_for_duplicate_detection():
     assert p.normalised_name("Log the record.") == p.normalised_name("log  record") == "log record"
     assert p.near_key("Logging records") == p.near_key("Log the record") == "log record"

@@ -198,6 +198,11 @@ def _process(b: FactBuilder, doc: Document, name: str, spec: dict) -> None:
           spec=("key", "spec"), output=("spec", "output"), recipient=("spec", "outputRecipient"),
           model=("spec", "model"), control=("key", "spec", "control"),
           steering=("key", "spec", "control", "steering"), informing=("key", "spec", "control", "informing"))
+    for field_name in ("purpose", "output"):
+        text = spec.get(field_name)
+        for phrase in dict.fromkeys(read.customer_phrases(text)) if read and isinstance(text, str) else ():
+            b.add(doc, "Customer", f"{subject}/{field_name}/{phrase}", {"process": name, "phrase": phrase},
+                  ("spec", field_name))
     activities = spec.get("activities", [])
     for i, activity in enumerate(activities):
         _activity(b, doc, name, i, activity)
@@ -213,6 +218,7 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
     texts = [(field, activity[field]) for field in ("name", "description") if isinstance(activity.get(field), str)]
     read = b.reader
     role, role_at = _first_term(texts, read.role_term) if read else ("", "name")
+    phrase = read.role_phrase(dict(texts)[role_at]) if read and role else ""
     tool, tool_at = _first_term(texts, read.tool_term) if read else ("", "name")
     cond, cond_at = _first_term(texts, read.condition_term) if read else ("", "name")
     actor, actor_at = _first_term(texts, read.role_actor) if read else ("", "name")
@@ -227,7 +233,7 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
         "normName": read.normalised_name(name) if read else " ".join(p.words(name)),
         "nearKey": read.near_key(name) if read else "",
         "nextCount": len(nexts),
-        "roleTerm": role, "toolTerm": tool, "conditionTerm": cond, "roleActor": actor, "toolNamed": named,
+        "roleTerm": role, "rolePhrase": phrase, "toolTerm": tool, "conditionTerm": cond, "roleActor": actor, "toolNamed": named,
         "conditionClause": clause, "qualifierTerm": qualifier, "decisionTerm": decision,
     }
     b.add(doc, "ActivityId", subject, {"process": process, "id": activity["id"]}, (*base, "id"))

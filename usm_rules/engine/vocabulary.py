@@ -106,6 +106,8 @@ _TYPES = (
             "nearKey": "the content words of its name in base form, sorted: equal means nearly the same activity",
             "nextCount": "how many activities `next` names",
             "roleTerm": "a role or team its name or description names, or \"\"",
+            "rolePhrase": "that role with the word that qualifies it, in lower case (\"title team\"), or \"\": "
+                          "what a Customer fact's phrase is compared with",
             "roleActor": "a role or team that is the subject (\"the service desk logs...\") or the agent (\"... by the "
                          "network team\") of its name or description, or \"\": strong evidence",
             "toolTerm": "a tool, system, channel or how-word (using, via, manually) its text names, or \"\"",
@@ -126,8 +128,16 @@ _TYPES = (
         aspects={"roleTerm": "who", "roleActor": "who", "toolTerm": "how", "toolNamed": "how",
                  "conditionTerm": "condition", "conditionClause": "condition", "qualifierTerm": "condition",
                  "decisionTerm": "condition"},
-        language=frozenset({"nearKey", "roleTerm", "roleActor", "toolTerm", "toolNamed", "conditionTerm",
+        language=frozenset({"nearKey", "roleTerm", "rolePhrase", "roleActor", "toolTerm", "toolNamed", "conditionTerm",
                             "conditionClause", "qualifierTerm", "decisionTerm"}),
+    ),
+    FactType(
+        "Customer", "A role or team a Process's `purpose` or `output` names, other than as its actor: the "
+        "customer the process is for (\"Lock in, with each title team, a season plan\").",
+        "the `purpose` or `output`",
+        {"process": "the process's name", "phrase": "the role with the word that qualifies it, in lower case, as "
+                                                     "an Activity's `rolePhrase` writes it (only from a "
+                                                     "text read in a language: no language attribute to test)"},
     ),
     FactType(
         "ActivityKey", "A key of a process activity that says who, how or under which condition.", "the key",

@@ -60,6 +60,12 @@ def reader(language: str) -> Reader:
         not_before=frozenset(data["notBefore"]), hedges=frozenset(data["hedges"]),
         tool_places=tuple(data["toolPlaces"]), record_verbs=frozenset(data["recordVerbs"]),
         agree_verbs=frozenset(data["agreeVerbs"]),
+        counterpart_verbs=frozenset(data.get("counterpartVerbs", ())),
+        counterpart_modifiers=frozenset(data.get("counterpartModifiers", ())),
+        counterpart_roles=tuple(data.get("counterpartRoles", ())),
+        customer_nouns=frozenset(data.get("customerNouns", ())),
+        channel_words=tuple(data.get("channelWords", ())),
+        rule_nouns=frozenset(data.get("ruleNouns", ())),
     ))
 
 

@@ -19,8 +19,20 @@ from typing import Protocol
 from .lemmatisers import LEMMATISERS
 
 _WORD = re.compile(r"[^\W_]+")
+# how organisations number and qualify titles: "1. Agree", "01 Agree", "P3 Recover", "Step 2:
+# Change"; "Agree (service agreements)", "Recover – get shipments moving", "Change: releases"
+_ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,3}[.)]?|\(?[a-z][.)]|[a-z]{1,3}\d{1,3}[.)]?|#\d+"
+                         r"|(?:step|phase|stage)\s+\d+[.:]?)\s+", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s*(?:\([^)]*\)|\[[^\]]*\])\s*$|\s+[\u2013\u2014-]\s+.*$|\s*:\s+.*$")
 _AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had", "wordt", "worden", "zijn",
                           "werd", "werden"})
+
+
+def title_head(title: str) -> str:
+    """A title without its number and its qualifier: what the title names ("Recover" of
+    "3. Recover (clinical and non-clinical services)"); the title itself when nothing is left."""
+    head = _QUALIFIER.sub("", _ENUMERATOR.sub("", title, count=1), count=1).strip()
+    return head or title
 
 
 def words(text: str) -> list[str]:
@@ -72,6 +84,12 @@ class Lexicon:
     tool_places: tuple[str, ...] = ()
     record_verbs: frozenset[str] = frozenset()
     agree_verbs: frozenset[str] = frozenset()
+    counterpart_verbs: frozenset[str] = frozenset()
+    counterpart_modifiers: frozenset[str] = frozenset()
+    counterpart_roles: tuple[str, ...] = ()
+    customer_nouns: frozenset[str] = frozenset()
+    channel_words: tuple[str, ...] = ()
+    rule_nouns: frozenset[str] = frozenset()
 
 
 class Reader:
@@ -115,6 +133,11 @@ class Reader:
         self.condition_clause = lru_cache(maxsize=64)(self._condition_clause)  # type: ignore[method-assign]
         self._determiners = lexicon.articles | lexicon.determiners
         self._stopwords = lexicon.articles | lexicon.stopwords
+        self._counterpart_roles = _alternatives(lexicon.counterpart_roles)
+        self._channel = re.compile("(?:" + "|".join(lexicon.channel_words) + r")\Z", re.IGNORECASE) \
+            if lexicon.channel_words else None
+        self._means_words = frozenset(lexicon.tool_prepositions) | frozenset(lexicon.tool_places)
+        self._particles = frozenset({"back", "up", "out", "off", "down", "over", "in", "on", "away"})
 
     @property
     def language(self) -> str:
@@ -142,7 +165,7 @@ class Reader:
         last word ("Service Request Fulfilment", "Change Enablement").
         """
         lex = self.lexicon
-        found = words(title)
+        found = words(title_head(title))
         for word in found:
             if word in lex.noun_markers:
                 return f"contains '{word}'"
@@ -161,23 +184,113 @@ class Reader:
         return ""
 
     def is_bare_verb(self, title: str) -> bool:
-        """One word that the lexicon knows as a verb in its base form (the five USM verbs always)."""
-        found = words(title)
+        """One word that the lexicon knows as a verb in its base form (the five USM verbs always),
+        numbered or qualified as organisations write titles ("2. Change", "Agree (contracts)")."""
+        found = words(title_head(title))
         if len(found) != 1:
             return False
         return found[0] in self.lexicon.usm_verbs or self._lemmas.is_base_verb(found[0])
 
     def area_of_attention(self, title: str) -> str:
-        return _word_in(title, self.lexicon.areas)
+        return _word_in(title_head(title), self.lexicon.areas)
 
     def provider_internal(self, title: str) -> str:
-        return _word_in(title, self.lexicon.internal)
+        return _word_in(title_head(title), self.lexicon.internal)
 
     def role_term(self, text: str) -> str:
-        return _search(self._roles, text, 0)  # the whole match: "probleemanalist", not only "analist"
+        """A role or team the text names as one of the provider's (heuristic): not the customer's
+        side met as the work's partner or recipient ("Agree the date with the requesting
+        department", "Notify the affected agents", "Keep the students and staff informed")."""
+        found = self._role_mention(text)
+        return found.group(0) if found else ""  # the whole match: "probleemanalist", not only "analist"
+
+    def role_phrase(self, text: str) -> str:
+        """The role :meth:`role_term` finds with the word that qualifies it, in lower case ("title
+        team" in "Review the patch with the title team"): what a purpose's customer is matched by."""
+        found = self._role_mention(text)
+        return self._phrase(text, found) if found else ""
+
+    def customer_phrases(self, text: str) -> list[str]:
+        """The roles a purpose or an output names other than as its actor, as :meth:`role_phrase`
+        writes them ("Lock in, with each title team, a season plan": ``["title team"]``): the
+        customer the process is for, whom its activities may name as their partner."""
+        actor = self.role_actor(text)
+        return [self._phrase(text, found) for found in (self._roles.finditer(text) if self._roles else ())
+                if found.group(0) != actor]
+
+    def _role_mention(self, text: str) -> re.Match[str] | None:
+        if self._roles is None or self._base(_opening(text)) in self.lexicon.counterpart_verbs:
+            return None
+        for found in self._roles.finditer(text):
+            if not self._customer_side(text, found.start(), found.end()):
+                return found
+        return None
+
+    def _phrase(self, text: str, found: re.Match[str]) -> str:
+        before = words(_clause_before(text, found.start()))[-1:]
+        qualifier = [w for w in before if w not in self._stopwords and w not in self._determiners]
+        return " ".join([*qualifier, *found.group(0).lower().split()])
+
+    def _customer_side(self, text: str, start: int, end: int) -> bool:
+        """Whether the role at ``text[start:end]`` is the customer's side: a modifier or "for" before
+        it, a possessive after it, a customer noun listed with it, or a customer role by name."""
+        lex = self.lexicon
+        clause = words(_clause_before(text, start))
+        before = clause[-3:]
+        after = words(text[end:])[:2]
+        if set(before) & lex.counterpart_modifiers or "for" in before or text[end:end + 2] in ("'s", "\u2019s"):
+            return True
+        if {"what", "whatever", "that", "whether"} & set(clause) or (before[-2:-1] == ["with"] and after[:1] == [
+                "about"]):
+            return True  # "what the department wants": their wish; "a chat with the team about": a partner
+        gap = re.match(r"\s+(?=[^\W\d_])", text[end:])
+        if after and gap and self._compound(after[0]) and not (self._roles and self._roles.match(text, end + gap.end())):
+            return True  # "operator safety", "staff handbook": the role word names something else;
+            # "2e-lijns specialist" is one role in two words
+        for named in self._counterpart_roles.finditer(text) if self._counterpart_roles else ():
+            if named.start() <= start < named.end():
+                return True
+        listed = [*words(text[:start])[-2:], *after]
+        return bool(set(listed) & lex.customer_nouns) and bool({"and", "or"} & set(listed) or "," in text[
+            max(0, start - 3):start] + text[end:end + 2])
+
+    def _compound(self, word: str) -> bool:
+        """Whether a word after a role makes it a modifier of a noun: a known word, not a verb, not
+        a function word."""
+        return word not in self._stopwords and word not in self._determiners and self._lemmas.knows(word) \
+            and not self._lemmas.is_verb(word)
+
+    def _participle(self, word: str) -> bool:
+        return word.endswith(("ed", "en", "wn", "ne")) and word != self._base(word)
+
+    def _base(self, word: str) -> str:
+        return self._lemmas.base(word) if word else ""
 
     def tool_term(self, text: str) -> str:
-        return _search(self._tools, text, 0)
+        """A tool, channel or how-word the text names (heuristic); a tool or channel that is also a
+        plain noun only where it is the means: after a means or place preposition ("via the
+        portal"), or what a sending or recording verb sends ("Send a reminder e-mail"), not what
+        the work is on ("Renew the certificate of the customer portal") or a plain word ("a chat")."""
+        for found in self._tools.finditer(text) if self._tools else ():
+            clause = _clause_before(text, found.start())
+            if self._channel and self._channel.match(found.group(0)) and not set(
+                    words(clause)[-3:]) & self._means_words and not self._records(clause):
+                continue
+            if found.group(0).lower() == "using" and self._applies_a_rule(text[found.end():]):
+                continue
+            return found.group(0)
+        return ""
+
+    def _applies_a_rule(self, after: str) -> bool:
+        """Whether what "using" takes is an agreed rule, not a tool: its noun phrase (up to the next
+        preposition or clause break) ends in a rule noun ("using the network's cost-sharing formula",
+        "using the agreed criteria")."""
+        phrase = []
+        for word in words(re.split(r"[,;:.()]", after)[0])[:6]:
+            if word in self._means_words or (phrase and word in self._stopwords and word not in self._determiners):
+                break
+            phrase.append(word)
+        return bool(phrase) and phrase[-1] in self.lexicon.rule_nouns
 
     def role_actor(self, text: str) -> str:
         """A role or team as the subject ("The service desk logs the call") or the agent ("... by
@@ -196,7 +309,31 @@ class Reader:
             auxiliary = after in _AUXILIARIES or verb in _AUXILIARIES
             if self._lemmas.is_verb(verb) and not auxiliary and (inflected or after in self._determiners):
                 return found.group(1)
-        return _search(self._agent, text)
+        for agent in self._agent.finditer(text) if self._agent else ():
+            if not self._agent_elsewhere(text, agent.start(), agent.start(1), agent.end(1)):
+                return agent.group(1)
+        return ""
+
+    def _agent_elsewhere(self, text: str, by: int, start: int, end: int) -> bool:
+        """Whether an agent phrase ("by the X") names who did something else than the activity: the
+        reporter of its object ("the disruption reported by the resident": a participle right after
+        a noun), the subject of a clause inside it ("Verify that the request is approved by the
+        requester's manager"), or the customer's side."""
+        clause = words(_clause_before(text, by))
+        if {"that", "whether"} & set(clause):
+            return True
+        chain = clause[:]
+        if chain and chain[-1] in self._particles:
+            chain.pop()  # "rolled back by"
+        participle = chain[-1] if chain else ""
+        while len(chain) >= 3 and chain[-2] in ("and", "or") and self._participle(chain[-3]):
+            del chain[-2:]  # "approved or rejected by"
+        before = chain[-2] if len(chain) >= 2 else ""
+        passive = before in _AUXILIARIES or before in ("be", "being", "get", "gets", "got", "gotten")
+        if before and self._participle(participle) and not passive and before not in self._determiners \
+                and self._lemmas.knows(before):
+            return True  # "the disruption reported by": a participle after a noun, not "is rolled back by"
+        return self._customer_side(text, start, end)
 
     def named_tool(self, text: str) -> str:
         """A named tool, system or channel used as a means ("in ServiceNow", "by e-mail") or doing
@@ -247,8 +384,7 @@ class Reader:
         for found in pattern.finditer(text) if pattern else ():
             before, after = words(_clause_before(text, found.start())), words(text[found.end():])[:1]
             word = found.group(1).lower()
-            if word in lex.not_after and before and (before[0] in lex.reporting_verbs or
-                                                    before[-1] in lex.reporting_verbs):
+            if word in lex.not_after and self._reported(text, found.start(), before):
                 continue  # "Ask the customer if ...": whether; "Notify the customer when ...": a time
             if before and before[-1] in lex.not_before:
                 continue  # "as if", "even if"
@@ -256,6 +392,25 @@ class Reader:
                 continue  # "if known", "if possible": the activity happens anyway
             return found.group(1)
         return ""
+
+    def _reported(self, text: str, position: int, before: list[str]) -> bool:
+        """Whether an "if" or "when" at ``position`` is what a reporting verb asks or tells (whether,
+        at what time): a reporting verb in its clause ("Residents are told ... when it is back"),
+        or, for the last of a list of questions, at the sentence's start ("Note what, where, and
+        when it began")."""
+        lex = self.lexicon
+        if any(w in lex.reporting_verbs or self._base(w) in lex.reporting_verbs for w in before):
+            return True
+        sentence = re.split(r"[.;:!?]", text[:position])[-1]
+        if set(before) - {"and", "or"}:
+            return False
+        opening = _opening(sentence)
+        if opening in lex.reporting_verbs or self._base(opening) in lex.reporting_verbs:
+            return True
+        # the last of a list of questions a reporting verb governs, wherever the verb stands:
+        # "Customers are told what happened, whether they should boil their water, and when ..."
+        said = words(sentence)
+        return bool(set(said) & _QUESTION_WORDS) and any(self._base(w) in lex.reporting_verbs for w in said)
 
     def qualifier(self, text: str) -> str:
         """A customer-class qualifier ("for gold customers", "priority 1 only"): strong (requirement 4).
@@ -298,6 +453,9 @@ def _opening(text: str) -> str:
     """A text's first word, lower case ("" for none)."""
     found = _WORD.search(text.lower())
     return found.group(0) if found else ""
+
+
+_QUESTION_WORDS = frozenset({"what", "whether", "where", "who", "which", "how", "why"})
 
 
 def _clause_before(text: str, position: int) -> str:
