@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import unicodedata
 import urllib.parse
 from pathlib import Path
 
+import browser
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, SAMPLES
@@ -134,38 +136,41 @@ def test_csv_lists_every_finding_with_grade_and_acceptance_and_defuses_formulas(
     assert embedded.replace("\r\n", "\n") == done.stdout and embedded.count("\r\n") == len(rows) + 1
 
 
-def _commit(repo: Path, message: str) -> None:
+def _commit(repo: Path, message: str, day: str) -> None:
+    date = f"2026-{day}T10:00:00+01:00"
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, capture_output=True)
-    subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, check=True, capture_output=True)
+    subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, check=True, capture_output=True, env=env)
 
 
 @pytest.fixture
 def git_model(tmp_path):
-    """A throwaway repository whose five commits lower and raise the ceiling: 5, 2, 3, 5, 3."""
+    """A throwaway repository whose five commits lower and raise the ceiling: 5, 2, 3, 5, 3, from
+    January to June 2026 (two of them two days apart)."""
     repo = tmp_path / "repo"
     model = repo / "processes"
     shutil.copytree(SAMPLES / "reference", model)
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     for key, value in (("user.name", "usm"), ("user.email", "usm@example.invalid"), ("commit.gpgsign", "false")):
         subprocess.run(["git", "config", key, value], cwd=repo, check=True)
-    _commit(repo, "the reference model")  # 5
+    _commit(repo, "the reference model", "01-05")  # 5
     listing = model / "model.yaml"
     clean = listing.read_text(encoding="utf-8")
     listing.write_text(clean.replace("    - operate\n", "", 1), encoding="utf-8")
-    _commit(repo, "operate dropped from the model")  # 2 (a process outside the model)
+    _commit(repo, "operate dropped from the model", "02-10")  # 2 (a process outside the model)
     listing.write_text(clean, encoding="utf-8")
     recover = model / "recover.yaml"
     original = recover.read_text(encoding="utf-8")
     recover.write_text(original.replace("Register the incident", "The service desk registers the incident"),
                        encoding="utf-8")
-    _commit(repo, "operate back; recover names its performer")  # 3 (role as actor)
+    _commit(repo, "operate back; recover names its performer", "02-12")  # 3 (role as actor)
     recover.write_text(original, encoding="utf-8")
-    _commit(repo, "recover says what, not who")  # 5
+    _commit(repo, "recover says what, not who", "04-01")  # 5
     (repo / "README.md").write_text("not a model file\n", encoding="utf-8")
-    _commit(repo, "a readme outside the model")  # not a commit of processes/
+    _commit(repo, "a readme outside the model", "05-01")  # not a commit of processes/
     recover.write_text(original.replace("Register the incident", "The service desk registers the incident"),
                        encoding="utf-8")
-    _commit(repo, "the performer is back")  # 3
+    _commit(repo, "the performer is back", "06-15")  # 3
     return repo
 
 
@@ -189,6 +194,42 @@ def test_history_shows_the_ceiling_at_each_commit_of_the_model(git_model, monkey
     assert html.count("<circle") == 5 and "<polyline" in html and "<script" not in html
     assert subprocess.run(["git", "status", "--porcelain", "processes"], cwd=git_model, capture_output=True,
                           text=True).stdout == ""  # the working tree untouched
+
+
+def _axis_labels(page: str) -> list[tuple[float, str]]:
+    axis = r'<text x="([\d.]+)"[^>]*class="axis">(\d{4}-\d\d-\d\d)</text>'
+    return [(float(x), label) for x, label in re.findall(axis, page)]
+
+
+def test_the_history_page_has_a_time_axis_of_dates_and_names_no_absolute_path(git_model, monkeypatch):
+    monkeypatch.chdir(git_model)
+    page = git_model / "history.html"
+    assert run("history", "processes", "-o", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    labels = _axis_labels(html)
+    assert [label for _, label in labels] == ["2026-01-05", "2026-02-12", "2026-04-01", "2026-06-15"]
+    # 02-10 gets no label: two days from 02-12, it would overlap; positions follow the dates
+    xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', html)]
+    assert xs == sorted(xs) and xs[2] - xs[1] < 10 and xs[1] - xs[0] > 100
+    assert str(git_model) not in html and str(git_model.parent) not in html and "<code>repo</code>" in html
+    assert html.index('class="ceiling"') < html.index('class="likely"')  # the likely line drawn on top
+    assert html.count('class="likely-point"') == 5
+    data = json.loads(run("history", "-f", "json", "processes").stdout)
+    assert data["repository"] == "repo" and str(git_model) not in json.dumps(data)
+
+
+@pytest.mark.slow
+def test_the_history_page_fits_a_1000_pixel_window(git_model, tmp_path, monkeypatch):
+    monkeypatch.chdir(git_model)
+    (git_model / "processes" / "recover.yaml").write_text(
+        (git_model / "processes" / "recover.yaml").read_text(encoding="utf-8") + "# " + "x" * 200 + "\n",
+        encoding="utf-8")
+    _commit(git_model, "A subject as long as some are: " + "reworded the purposes of every process " * 4, "07-01")
+    page = git_model / "history.html"
+    assert run("history", "processes", "-o", str(page)).exit_code == 0
+    found = browser.find()
+    assert found, "no Chromium or Chrome (run tests/setup, or set CHROME)"
+    assert browser.scroll_width(found, tmp_path / "profile", page, 1000) <= 1000
 
 
 def test_history_keeps_each_version_s_result_and_a_second_run_checks_nothing(git_model, tmp_path, monkeypatch):

@@ -259,5 +259,5 @@ def test_lanes_say_who_when_the_export_lists_no_member_of_any_lane():
     lanes_only = _performers(drawn_nowhere)
     for process, performers in listed.items():
         if performers:
-            [(first, named)] = lanes_only[process].items()
+            [(_first, named)] = lanes_only[process].items()
             assert set(named.split(", ")) >= set(performers.values())

@@ -64,6 +64,14 @@ def test_a_pipe_gets_the_plain_parseable_lines_unless_colour_is_forced():
     assert "\x1b" not in run("check", "--color", "never", FLOW, env={"FORCE_COLOR": "1"}).stdout
 
 
+def test_an_output_file_is_plain_unless_colour_is_asked_for_by_option(tmp_path):
+    forced, asked = tmp_path / "forced.txt", tmp_path / "asked.txt"
+    run("check", FLOW, "-o", str(forced), env={"FORCE_COLOR": "1"})
+    run("check", FLOW, "-o", str(asked), "--color", "always")
+    assert "\x1b" not in forced.read_text() and forced.read_text() == run("check", FLOW).stdout
+    assert "\x1b[" in asked.read_text()
+
+
 @pytest.mark.parametrize("color", ["never", "always"])
 def test_quiet_prints_the_findings_only(color):
     result = run("check", "-q", "--color", color, FLOW)

@@ -233,7 +233,8 @@ def _activity(b: FactBuilder, doc: Document, process: str, i: int, activity: dic
         "normName": read.normalised_name(name) if read else " ".join(p.words(name)),
         "nearKey": read.near_key(name) if read else "",
         "nextCount": len(nexts),
-        "roleTerm": role, "rolePhrase": phrase, "toolTerm": tool, "conditionTerm": cond, "roleActor": actor, "toolNamed": named,
+        "roleTerm": role, "rolePhrase": phrase, "toolTerm": tool, "conditionTerm": cond, "roleActor": actor,
+        "toolNamed": named,
         "conditionClause": clause, "qualifierTerm": qualifier, "decisionTerm": decision,
     }
     b.add(doc, "ActivityId", subject, {"process": process, "id": activity["id"]}, (*base, "id"))

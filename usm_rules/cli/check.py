@@ -58,14 +58,13 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
 
 def colour(choice: str, output: str | None) -> bool:
     """``--color``, then NO_COLOR (https://no-color.org), then FORCE_COLOR, then whether standard
-    output is a terminal: colour never reaches a pipe or a file unless asked for."""
+    output is a terminal. An ``-o`` file is coloured only by ``--color always``: FORCE_COLOR is
+    for logs that a CI runner shows as a terminal would, not for files."""
     if choice != "auto":
         return choice == "always"
-    if os.environ.get("NO_COLOR"):
+    if output is not None or os.environ.get("NO_COLOR"):
         return False
-    if os.environ.get("FORCE_COLOR", "").lower() not in ("", "0", "false", "no"):
-        return True
-    return output is None and sys.stdout.isatty()
+    return os.environ.get("FORCE_COLOR", "").lower() not in ("", "0", "false", "no") or sys.stdout.isatty()
 
 
 @click.group()

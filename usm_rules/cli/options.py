@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..model.limits import defaults_text
 from .errors import TOOL, UsageProblem, usage_errors
 
 if TYPE_CHECKING:
@@ -46,8 +47,7 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
         click.option("--stdin-filename", metavar="PATH",
                      help="With -: the file standard input stands for, checked at that path in its model."),
         click.option("--limit", "limit_values", multiple=True, metavar="NAME=VALUE",
-                     help="Change a bound of what is read: file-size (10MB), scalar-length, integer-digits, nesting, "
-                          "aliases, documents, files."),
+                     help=f"Change a bound of what is read (defaults): {defaults_text()}."),
     ]
     if baseline_help:
         options.append(click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),

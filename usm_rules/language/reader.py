@@ -244,7 +244,8 @@ class Reader:
                 "about"]):
             return True  # "what the department wants": their wish; "a chat with the team about": a partner
         gap = re.match(r"\s+(?=[^\W\d_])", text[end:])
-        if after and gap and self._compound(after[0]) and not (self._roles and self._roles.match(text, end + gap.end())):
+        another_role = bool(gap and self._roles and self._roles.match(text, end + gap.end()))
+        if after and gap and self._compound(after[0]) and not another_role:
             return True  # "operator safety", "staff handbook": the role word names something else;
             # "2e-lijns specialist" is one role in two words
         for named in self._counterpart_roles.finditer(text) if self._counterpart_roles else ():
@@ -285,7 +286,7 @@ class Reader:
         """Whether what "using" takes is an agreed rule, not a tool: its noun phrase (up to the next
         preposition or clause break) ends in a rule noun ("using the network's cost-sharing formula",
         "using the agreed criteria")."""
-        phrase = []
+        phrase: list[str] = []
         for word in words(re.split(r"[,;:.()]", after)[0])[:6]:
             if word in self._means_words or (phrase and word in self._stopwords and word not in self._determiners):
                 break

@@ -59,6 +59,12 @@ def names() -> list[str]:
     return [name.replace("_", "-") for name in _FIELDS]
 
 
+def defaults_text() -> str:
+    """Every limit with its default, as the help shows them: "file-size (32 MiB), nesting (64)..."."""
+    shown = Limits().shown()
+    return ", ".join(f"{name} ({size_text(value) if name == 'file-size' else value})" for name, value in shown.items())
+
+
 def parse_option(items: tuple[str, ...] | list[str], limits: Limits) -> Limits:
     """``--limit NAME=VALUE`` options applied to ``limits``."""
     values: dict[str, str] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import PurePath
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,15 @@ class Point:
 
 @dataclass(frozen=True)
 class History:
-    root: str  # the work tree's root
+    root: str  # the work tree's root, absolute: for the caller, never written out
     path: str  # the model's path inside it ("." for all of it)
     points: tuple[Point, ...]  # oldest first
 
+    @property
+    def repository(self) -> str:
+        """The work tree's folder name: what a page or JSON names, never the absolute path of the
+        machine that ran it."""
+        return PurePath(self.root).name
+
     def to_dict(self) -> dict:
-        return {"root": self.root, "path": self.path, "points": [p.to_dict() for p in self.points]}
+        return {"repository": self.repository, "path": self.path, "points": [p.to_dict() for p in self.points]}

@@ -19,6 +19,7 @@ from ...verdict.ceiling import TOP
 from ..escape import escape, visible
 from .data import ReportData
 from .pages import HISTORY, REPORT
+from .timeline import chart
 
 LABEL_WIDTH = 34  # characters of a process name shown in the chart
 
@@ -47,6 +48,7 @@ def _environment(format_: str) -> Environment:
 def _html() -> Environment:
     env = _base(autoescape=True, finalize=_visible)
     env.filters["label"] = _label
+    env.filters["chart"] = chart
     return env
 
 
