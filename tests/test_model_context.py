@@ -83,6 +83,10 @@ def test_one_diagram_of_a_repository_of_unrelated_copies_is_judged_with_its_own_
     found = {(f["line"], f["rule"]) for f in json.loads(
         run("check", "--no-config", "-f", "json", "reference/C.1.0.bpmn").stdout)["findings"]}
     assert found == alone  # the other diagrams of its folder are other models: nothing clashes
+    (repo / "one").mkdir()
+    shutil.copy(repo / "reference" / "C.1.0.bpmn", repo / "one" / "diagram.bpmn")
+    assert run("check", "--no-config", "one/diagram.bpmn").stdout.splitlines()[-3] == \
+        "Checked alone: no other file of its model under one"
 
 
 def test_standard_input_named_by_stdin_filename_is_checked_at_that_place_in_its_model(tmp_path, monkeypatch):

@@ -35,8 +35,12 @@ def summary_line(result: Result) -> str:
 
 def model_line(result: Result) -> str:
     """``Checked in its model at sample_processes/reference (8 other files read)``: where the model
-    of the given files was found, and how much of it was read as context."""
+    of the given files was found, and how much of it was read as context; ``Checked alone: no
+    other file of its model under one`` when nothing else was found."""
     roots = ", ".join(visible(root) for root in result.model_roots)
+    if not result.context_files:
+        return f"Checked alone: no other file of {'its model' if len(result.model_roots) == 1 else 'their models'}" \
+               f" under {roots}"
     return (f"Checked in {'its model' if len(result.model_roots) == 1 else 'their models'} at {roots} "
             f"({plural(result.context_files, 'other file')} read)")
 
