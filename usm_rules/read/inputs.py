@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.documents import Document
+from ..model.documents import Document, LoadedFile
 from ..model.inputs import Declaration, Input
 from ..model.limits import Limits
 from ..model.problems import (
@@ -58,7 +58,13 @@ def read_input(source: Source, stdin: bytes | None = None, raw: bytes | NotRead 
         problem = Problem(OVER_LIMIT if raw.over_limit else UNREADABLE, raw.reason, 1, 1)
         return Read(Input(source.display, "", "", 0, (problem,), (), (), missing=raw.missing))
     reader = format_for(source.display, raw)
-    loaded = reader.read(source.display, raw, limits)
+    try:
+        loaded = reader.read(source.display, raw, limits)
+    except Exception as error:  # noqa: BLE001 - a reader's bug costs this file, never the run's other files
+        why = f"{type(error).__name__}: {str(error)[:200]}" if str(error) else type(error).__name__
+        loaded = LoadedFile(problems=[Problem(
+            UNREADABLE, f"the {reader.name} reader failed on this file ({why}); it is not read: please report this "
+            "as a bug in usm-rules", 1, 1)])
     some = loaded.documents or any(p.rule == NOT_A_MAPPING for p in loaded.problems)
     if some and not any(is_usm(d.data) for d in loaded.documents) and not any(
             p.rule in UNDECIDABLE for p in loaded.problems):

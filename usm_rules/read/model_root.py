@@ -95,14 +95,20 @@ def _processes_of(file: Path, overlay: Mapping[str, bytes]) -> set[str]:
         raw = overlay.get(str(file.resolve())) or read_start(file, _PEEK)
     except (OSError, RuntimeError):
         return set()
-    loaded = format_for(str(file), raw).read(str(file), raw, Limits())
+    try:
+        loaded = format_for(str(file), raw).read(str(file), raw, Limits())
+    except Exception:  # noqa: BLE001 - a reader's bug: the file is that run's finding, not the model's
+        return set()
     return {str(d.data["metadata"]["name"]) for d in loaded.documents if _kind(d.data) == "Process"
             and isinstance(d.data.get("metadata"), dict) and isinstance(d.data["metadata"].get("name"), str)}
 
 
 def _listed(path: Path, raw: bytes) -> set[str]:
     """The processes a YAML file's ProcessModels list."""
-    loaded = by_name("yaml").read(str(path), raw, Limits())
+    try:
+        loaded = by_name("yaml").read(str(path), raw, Limits())
+    except Exception:  # noqa: BLE001 - as above
+        return set()
     listed: set[str] = set()
     for document in loaded.documents:
         spec = document.data.get("spec")

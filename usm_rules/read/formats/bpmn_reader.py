@@ -224,6 +224,28 @@ def read_tree(raw: bytes) -> Element | Problem:
     if isinstance(root, Element) and (root.ns != MODEL_NS or root.tag != "definitions"):
         return Problem(BPMN_SYNTAX, f"not a BPMN 2.0 file: the root element is '{root.tag}', not bpmn:definitions",
                        *root.position)
+    return _ids_problem(root) if isinstance(root, Element) else root
+
+
+def _ids_problem(root: Element) -> Element | Problem:
+    """The tree, or the first id problem in it: an id used twice by the model's elements (every
+    reference, sequence flows, lanes and pools included, would be ambiguous), or a process
+    without an id (nothing can refer to it: no pool, no message flow, no call)."""
+    first: dict[str, Element] = {}
+    for node in root.walk():
+        if node.ns != MODEL_NS:
+            continue  # diagram shapes (BPMN-DI) and vendors' extensions have ids of their own
+        if node.tag == "process" and not node.attr("id").strip():
+            return Problem(BPMN_SYNTAX, "a bpmn:process without an id: give each process a unique id, as BPMN 2.0 "
+                           "tools do", *node.position)
+        ident = node.attr("id")
+        if not ident:
+            continue
+        if ident in first:
+            line = first[ident].position[0]
+            return Problem(BPMN_SYNTAX, f"id '{ident}' is used twice: by this {node.tag} and by the {first[ident].tag} "
+                           f"at line {line}; BPMN ids are unique in a file", *node.position)
+        first[ident] = node
     return root
 
 
