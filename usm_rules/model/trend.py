@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import PurePath
 
+CHECKED = "checked"  # the version was checked: its ceiling is a verdict (complete or not)
+ABSENT = "absent"  # the path does not exist at this commit (deleted, not yet created, renamed away)
+EMPTY = "empty"  # the path exists, but holds no usm document: nothing to check, no verdict
+STATES = (CHECKED, ABSENT, EMPTY)
+
 
 @dataclass(frozen=True)
 class Point:
-    """One version of the model: the commit, and what the check of its tree found."""
+    """One version of the model: the commit, and what the check of its tree found. Only a point
+    ``checked`` has a ceiling; the counts of the others are 0."""
 
     commit: str
     date: str  # the commit's date, ISO 8601 (committer time, UTC offset as recorded)
@@ -22,14 +28,25 @@ class Point:
     files: int
     processes: int
     requirements: tuple[int, ...]  # counting findings for requirements 0-10
+    state: str = CHECKED  # one of STATES
+    not_read: tuple[str, ...] = ()  # "path (why)": over the file-size limit, links, submodules
 
     @property
     def short(self) -> str:
         return self.commit[:10]
 
+    @property
+    def checked(self) -> bool:
+        return self.state == CHECKED
+
     def to_dict(self) -> dict:
-        data = asdict(self)
+        """As JSON says it: a point that was not checked has no ceiling, likely ceiling or
+        completeness (null), so that no reader takes a 0 for a level."""
+        data = {"state": self.state, **asdict(self)}  # the state first: it says how to read the rest
         data["requirements"] = {f"R{n}": count for n, count in enumerate(self.requirements)}
+        data["not_read"] = list(self.not_read)
+        if not self.checked:
+            data.update(ceiling=None, likely=None, complete=None)
         return data
 
 
@@ -44,6 +61,10 @@ class History:
         """The work tree's folder name: what a page or JSON names, never the absolute path of the
         machine that ran it."""
         return PurePath(self.root).name
+
+    def count(self, state: str) -> int:
+        """How many points are in ``state``."""
+        return sum(1 for point in self.points if point.state == state)
 
     def to_dict(self) -> dict:
         return {"repository": self.repository, "path": self.path, "points": [p.to_dict() for p in self.points]}

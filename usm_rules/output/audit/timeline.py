@@ -3,6 +3,10 @@
 The x position of a commit is its committer date, so that a year of quiet and a week of work
 look like what they were; commits at one instant (or a single commit) are spread evenly
 instead. Labels are dates, written where they do not collide with the one before.
+
+Only a version that was checked is a point on the ceiling's scale. A commit where the path is
+absent, or holds nothing to check, is a gap: a dotted line across the plot at its date, no
+point, and the lines break there, so that no line claims a level for a version that had none.
 """
 
 from __future__ import annotations
@@ -26,6 +30,14 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A commit with no ceiling: the path absent, or nothing to check."""
+
+    x: float
+    point: Point
+
+
+@dataclass(frozen=True)
 class Tick:
     x: float
     label: str
@@ -38,12 +50,15 @@ class Chart:
     left: int
     right: int
     levels: tuple[tuple[int, int], ...]  # (y, level), 1-5
-    marks: tuple[Mark, ...]  # oldest first
+    marks: tuple[Mark, ...]  # the checked versions, oldest first
+    gaps: tuple[Gap, ...]  # the others
     ticks: tuple[Tick, ...]
+    runs: tuple[tuple[Mark, ...], ...] = ()  # the marks between two gaps: one line each
 
-    def line(self, which: str) -> str:
-        """The SVG points of the ceiling (``ceiling``) or likely (``likely``) line."""
-        return " ".join(f"{m.x:.1f},{m.ceiling_y if which == 'ceiling' else m.likely_y}" for m in self.marks)
+    def lines(self, which: str) -> list[str]:
+        """The SVG points of each piece of the ceiling (``ceiling``) or likely (``likely``) line."""
+        return [" ".join(f"{m.x:.1f},{m.ceiling_y if which == 'ceiling' else m.likely_y}" for m in run)
+                for run in self.runs]
 
 
 def chart(history: History) -> Chart:
@@ -52,16 +67,29 @@ def chart(history: History) -> Chart:
     known = [t for t in times if t is not None]
     span = (max(known) - min(known)) if len(known) == len(times) and known else 0.0
     count = len(history.points)
-    marks = []
+    placed: list[Mark | Gap] = []
     for index, point in enumerate(history.points):
         evenly = 0.5 if count == 1 else index / max(count - 1, 1)
         share = (times[index] - min(known)) / span if span > 0 else evenly  # type: ignore[operator]
-        marks.append(Mark(LEFT + plot * share, _y(point.ceiling), _y(point.likely), point))
+        x = LEFT + plot * share
+        placed.append(Mark(x, _y(point.ceiling), _y(point.likely), point) if point.checked else Gap(x, point))
+    marks = tuple(m for m in placed if isinstance(m, Mark))
     return Chart(WIDTH, TOP_PAD + 4 * STEP_Y + BOTTOM_PAD, LEFT, RIGHT,
-                 tuple((_y(level), level) for level in range(1, 6)), tuple(marks), _ticks(marks))
+                 tuple((_y(level), level) for level in range(1, 6)), marks,
+                 tuple(g for g in placed if isinstance(g, Gap)), _ticks(placed), _runs(placed))
 
 
-def _ticks(marks: list[Mark]) -> tuple[Tick, ...]:
+def _runs(placed: list[Mark | Gap]) -> tuple[tuple[Mark, ...], ...]:
+    runs: list[list[Mark]] = [[]]
+    for item in placed:
+        if isinstance(item, Mark):
+            runs[-1].append(item)
+        elif runs[-1]:
+            runs.append([])
+    return tuple(tuple(run) for run in runs if run)
+
+
+def _ticks(marks: list[Mark | Gap]) -> tuple[Tick, ...]:
     """A date under a commit where it fits: the newest always, then older ones that keep clear of
     the labels already placed and differ from their neighbour's date."""
     placed: list[Tick] = []
