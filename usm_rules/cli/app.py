@@ -2,20 +2,21 @@
 
 The group, each command added from its module, and how the process ends: an internal error as
 one line and exit 3, SIGINT and SIGTERM with every child stopped (130, 143), a closed pipe as if
-SIGPIPE had ended it.
+SIGPIPE had ended it, a standard output that cannot be written as one line and exit 2.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import traceback
 
 import click
 
 from ..version import __version__
 from . import audit, check, convert, reference, serve
-from .errors import EXIT_INTERNAL, TOOL
+from .errors import EXIT_INTERNAL, EXIT_USAGE, TOOL
 
 
 class _Guarded(click.Group):
@@ -72,9 +73,21 @@ def main() -> None:
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     try:
-        cli(prog_name=TOOL)
+        try:
+            cli(prog_name=TOOL)
+        finally:
+            sys.stdout.flush()  # what click printed and still holds (--help, --version)
     except BrokenPipeError:
         _closed_pipe()
+    except OSError as error:  # the same, too long to be held (commands write theirs through errors.to_stdout)
+        _unwritable(error)
+
+
+def _unwritable(error: OSError) -> None:
+    """Standard output that cannot take what click prints for itself (``--help > /dev/full``): one
+    line and exit 2, as for every command's output; nothing left to be flushed again on the way out."""
+    os.write(2, f"{TOOL}: error: cannot write standard output: {error.strerror or error}\n".encode())
+    os._exit(EXIT_USAGE)
 
 
 def _closed_pipe() -> None:

@@ -11,8 +11,8 @@ import click
 
 from ..output.audit.pages import HISTORY, REPORT
 from ..version import __version__
-from .errors import TOOL, UsageProblem, open_output, to_stdout, usage_errors
-from .options import run_options, something_to_check
+from .errors import TOOL, UsageProblem, open_output, refuse_checked, to_stdout, usage_errors, write_output
+from .options import force_option, run_options, something_to_check
 
 if TYPE_CHECKING:
     from ..api import Request
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 @run_options(baseline_help="Findings in this baseline are listed as suppressed, not counted.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report here; needed for html (- for standard output).")
+@force_option("the -o file")
 @click.option("-f", "--format", "format_", type=click.Choice(sorted(REPORT)), default="html",
               show_default=True, help="Report format.")
 @click.option("--auditee", help="The organisation or unit audited [default: the configuration's audit.auditee].")
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
 @click.option("--auditor", help="Who audits; the sign-off block names them [default: the configuration's].")
 @click.option("--history", "history_commits", type=click.IntRange(0), default=0,
               help="Show the ceiling at the last N commits that touched the first PATH (in a git repository).")
-def audit_report(request: Request, output: str | None, format_: str, auditee: str | None, scope: str | None,
-                 objective: str | None, auditor: str | None, history_commits: int) -> None:
+def audit_report(request: Request, output: str | None, force: bool, format_: str, auditee: str | None,
+                 scope: str | None, objective: str | None, auditor: str | None, history_commits: int) -> None:
     """Write a self-contained audit report of PATHS (default: the current folder).
 
     Verdict, capability and value lenses, reclassified items, evidence and provenance in one
@@ -59,7 +60,7 @@ def audit_report(request: Request, output: str | None, format_: str, auditee: st
     except ReportError as error:
         raise UsageProblem(str(error)) from None
     to_file = output not in (None, "-")
-    with open_output(output if to_file else None, result) as stream:
+    with open_output(output if to_file else None, request, result, force) as stream:
         stream.write(render_report(data, format_))
     if to_file:
         click.echo(f"{TOOL}: report written to {output}: {sentence(result)}", err=True)
@@ -74,21 +75,26 @@ def audit_report(request: Request, output: str | None, format_: str, auditee: st
 @click.option("-f", "--format", "format_", type=click.Choice(sorted([*HISTORY, "json"])), default=None,
               help="Output format [default: html with -o, markdown on standard output].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the history here.")
+@force_option("the -o file")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="Use this configuration instead of the nearest .usm-rules.yaml.")
 @click.option("--no-cache", is_flag=True, help="Check every version anew; leave the cache alone.")
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Keep results here [default: the user cache folder].")
 def history_command(path: str, since: str | None, max_commits: int, format_: str | None, output: str | None,
-                    config_file: str | None, no_cache: bool, cache_dir: str | None) -> None:
+                    force: bool, config_file: str | None, no_cache: bool, cache_dir: str | None) -> None:
     """The maturity ceiling of PATH (default: .) at each git commit that touched it, checked from
     git's object store (the working tree is not touched): a chart and a table, or JSON."""
     from ..api import Request
     from ..check.cache import default_folder
     from ..history.trend import history
     from ..read.config import config_for
+    from ..read.discovery import discover
 
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_folder()
+    checked = [str(source.path) for source in discover([path]) if source.path is not None] if output else []
+    if output is not None:
+        refuse_checked(output, checked)  # the files of PATH as they are now, before the commits are checked
     with usage_errors():
         found = history(path, Request(config=config_for((path,), config_file), cache=cache), since=since,
                         max_commits=max_commits)
@@ -102,12 +108,7 @@ def history_command(path: str, since: str | None, max_commits: int, format_: str
     if output is None:
         to_stdout(text)
         return
-    from ..output.writes import OutputError, write_text
-
-    try:
-        write_text(output, text)
-    except OutputError as error:
-        raise UsageProblem(str(error)) from None
+    write_output(output, text, force=force, checked=checked)
     click.echo(f"{TOOL}: history of {len(found.points)} commit(s) written to {output}", err=True)
 
 

@@ -13,7 +13,7 @@ from ..model.findings import FAIL_ON
 from ..output.formats import FORMATS
 from ..version import __version__
 from .errors import EXIT_FAIL, EXIT_OK, TOOL, open_output, usage_errors
-from .options import run_options, something_to_check
+from .options import force_option, run_options, something_to_check
 
 if TYPE_CHECKING:
     from ..api import Request
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 @click.option("-f", "--format", "format_", type=click.Choice(sorted(FORMATS)), default="text",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@force_option("the -o file")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Lowest severity that fails the run [default: error, or the configuration's].")
 @click.option("--min-maturity", type=click.IntRange(1, 5), default=None,
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
                    "NO_COLOR is set (or FORCE_COLOR).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, no reasons for failing.")
 @click.option("--statistics", is_flag=True, help="Text format: a count per rule instead of each finding.")
-def check(request: Request, format_: str, output: str | None, fail_on: str | None, min_maturity: int | None,
-          color: str, quiet: bool, statistics: bool) -> None:
+def check(request: Request, format_: str, output: str | None, force: bool, fail_on: str | None,
+          min_maturity: int | None, color: str, quiet: bool, statistics: bool) -> None:
     """Check PATHS (files, folders, or - for stdin; default: the current folder)."""
     from ..api import run
     from ..output.formats import reporter
@@ -48,7 +49,7 @@ def check(request: Request, format_: str, output: str | None, fail_on: str | Non
     fail_on, min_maturity = fail_on or config.fail_on or "error", min_maturity or config.min_maturity or 1
     context = Context(TOOL, __version__, fail_on, min_maturity, color=colour(color, output),
                       quiet=quiet, statistics=statistics, docs_url=config.docs_url)
-    with open_output(output, result) as stream, usage_errors():
+    with open_output(output, request, result, force) as stream, usage_errors():
         report(reporter(format_)(stream, context, result))
     reasons = failing(result, fail_on, min_maturity)
     for reason in reasons if not quiet else ():
@@ -75,9 +76,10 @@ def baseline() -> None:
 @baseline.command(name="create")
 @run_options()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The baseline file to write.")
+@force_option("the baseline file")
 @click.option("--reason", default="", help="Why these findings are accepted, kept in the baseline and shown with "
               "each of them.")
-def baseline_create(request: Request, output: str, reason: str) -> None:
+def baseline_create(request: Request, output: str, force: bool, reason: str) -> None:
     """Write every finding that counts today into a baseline file."""
     from ..api import run
     from ..verdict.baseline import build
@@ -85,7 +87,7 @@ def baseline_create(request: Request, output: str, reason: str) -> None:
     with usage_errors():
         result = run(request)
     something_to_check(result, request.paths)
-    with open_output(output, result) as stream:
+    with open_output(output, request, result, force) as stream:
         json.dump(build(result, TOOL, __version__, reason), stream, indent=2, ensure_ascii=False)
         stream.write("\n")
     click.echo(f"{TOOL}: baseline of {len(result.active)} finding(s) written to {output}", err=True)

@@ -1,5 +1,7 @@
 """What every command shares: the tool's name, the exit codes, one-line usage errors, and writing
-an output whole or not at all.
+an output whole or not at all (never over a checked file, never over a file not the tool's own
+unless --force, never through a link; standard output included: a write that fails is one line
+and exit 2).
 
 Exit codes (README.md#exit-codes): 0 gates pass, 1 gates fail, 2 usage/configuration/rule-pack
 error (one line, no traceback), 3 internal error (one line; the traceback with --debug).
@@ -8,15 +10,18 @@ error (one line, no traceback), 3 internal error (one line; the traceback with -
 from __future__ import annotations
 
 import io
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import click
 
 if TYPE_CHECKING:
+    from ..api import Request
     from ..model.results import Result
+    from ..output.writes import Existing
 
 TOOL = "usm-rules"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -49,33 +54,55 @@ def usage_error_types() -> tuple[type[Exception], ...]:
     from ..model.errors import CatalogError
     from ..model.limits import LimitError
     from ..output.audit.provenance import ReportError
+    from ..output.writes import OutputError
     from ..read.config import ConfigError
     from ..verdict.baseline import BaselineError
 
-    return CatalogError, SelectionError, ConfigError, BaselineError, ReportError, LimitError, HistoryError
+    return (CatalogError, SelectionError, ConfigError, BaselineError, ReportError, LimitError, HistoryError,
+            OutputError)
 
 
 @contextmanager
-def open_output(path: str | None, result: Result) -> Iterator[TextIO]:
-    """A stream for the whole output, written once it is complete: to ``path`` through a
-    temporary file renamed into place (never over one of the checked files), or to standard
-    output. Nothing is written if the output is not finished."""
-    from ..output.writes import OutputError, is_one_of, write_text
-
-    if path is not None and is_one_of(path, (item.path for item in result.inputs)):
-        raise UsageProblem(f"-o {path} is one of the checked files; refusing to overwrite it")
+def open_output(path: str | None, request: Request, result: Result, force: bool = False) -> Iterator[TextIO]:
+    """A stream for the whole output, written once it is complete: to ``path`` (see
+    :func:`write_output`), or to standard output. Nothing is written if the output is not finished."""
+    checked = [item.path for item in result.inputs]
+    settings = [p for p in (request.config.path, request.baseline.path if request.baseline else None) if p]
+    if path is not None:
+        refuse_checked(path, checked, settings)  # before the output is made
     buffer = io.StringIO(newline="\n")
     yield buffer
     if path is None:
         to_stdout(buffer.getvalue())
-        return
+    else:
+        write_output(path, buffer.getvalue(), force=force, checked=checked, settings=settings)
+
+
+def write_output(path: str, text: str, *, force: bool, checked: Iterable[str], settings: Iterable[str] = ()) -> None:
+    """An ``-o`` file, whole: never one of the ``checked`` files or the run's ``settings`` (its
+    configuration, its baseline), never through a link, never over a file that is not one of the
+    tool's reports unless ``force``."""
+    from ..output.writes import OutputError, write_text
+
+    refuse_checked(path, checked, settings)
     try:
-        write_text(path, buffer.getvalue())
+        write_text(path, text, foreign=foreign_report, force=force)
     except OutputError as error:
         raise UsageProblem(str(error)) from None
 
 
+def refuse_checked(path: str, checked: Iterable[str], settings: Iterable[str] = ()) -> None:
+    """``-o`` naming one of the files a run reads: exit 2, whatever --force says."""
+    from ..output.writes import is_one_of
+
+    if is_one_of(path, checked):
+        raise UsageProblem(f"-o {path} is one of the checked files; refusing to overwrite it")
+    if is_one_of(path, settings):
+        raise UsageProblem(f"-o {path} is read by this run (its configuration or baseline); refusing to overwrite it")
+
+
 def to_stdout(text: str) -> None:
+    """``text`` on standard output, now: a full disk or a closed terminal is one line and exit 2."""
     try:
         sys.stdout.flush()
         if hasattr(sys.stdout, "buffer"):
@@ -89,3 +116,44 @@ def to_stdout(text: str) -> None:
     except OSError as error:
         raise UsageProblem(f"cannot write standard output: {error.strerror or error}") from None
 
+
+_ANSI = re.compile(rb"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\")
+_REPORT = re.compile(rb"""\A(?:\xef\xbb\xbf)?(?:
+    \{\s*(?:"version":\s*\d+,\s*)?"tool":\s*\{\s*"name":\s*"usm-rules"         # json, a baseline
+  | \{\s*"\$schema":\s*"[^"]*sarif[^"]*",\s*"version":\s*"2\.1\.0",\s*"runs":\s*\[\s*\{
+    \s*"tool":\s*\{\s*"driver":\s*\{\s*"name":\s*"usm-rules"                    # sarif
+  | \{\s*"repository":\s*"[^"\n]*",\s*"path":\s*"[^"\n]*",\s*"points":\s*\[      # history --format json
+  | \[\s*\]\s*\Z | \[\s*\{\s*"description":\s*"(?P<rule>[^"\s]+)\ [^\n]*",
+    \s*"check_name":\s*"(?P=rule)"                                                # gitlab
+  | <\?xml[^>]*\?>\s*<testsuites\ name="usm-rules"                                 # junit
+  | file,line,column,rule,name,requirement,severity,confidence,ceiling,grade,accepted,reason,approver,
+    expires,subject,message\r?\n                                                    # csv
+  | \#\#\ usm-rules:\                                                              # markdown
+  | \#\ USM\ process\ design\ audit\n\nReport\ `USM-                               # report --format markdown
+  | \#\ USM\ maturity\ ceiling\ over\ time\n\n\d+\ commits?\ that\ touched\        # history markdown
+  | <!DOCTYPE\ html>\s*<html[^>]*>\s*<head>(?:(?!</head>)[\s\S]){0,2000}?             # html: report, history
+    (?:<meta\ name="generator"\ content="usm-rules\ |<title>USM\ maturity\ ceiling\ over\ time:)
+)""", re.VERBOSE)
+_SUMMARY = re.compile(rb"\d+ errors?, \d+ warnings?, \d+ infos? in \d+ files? \(")
+_FINDING = re.compile(rb"(?:.+:\d+:\d+: (?:error|warning|info) \S+ \S+ .*"  # text: a finding, its source lines
+                      rb"| *\d* [|=]( .*)?| *\d+  \S+  \S+ +R\d+ +(?:error|warning|info))")  # ... --statistics
+
+
+def foreign_report(existing: Existing) -> str | None:
+    """Why a file is not a report, baseline or history that usm-rules wrote (None when it is), told
+    by each format's signature: the tool's name where the format has a place for it (JSON's tool,
+    SARIF's driver, JUnit's suites, HTML's generator), else its fixed shape (the CSV header row,
+    the markdown headings, the text format's closing summary and verdict, GitHub's closing notice)."""
+    if _REPORT.match(existing.head):
+        return None
+    first = existing.head.split(b"\n", 1)[0]
+    lines = [_ANSI.sub(b"", line) for line in existing.tail.rstrip(b"\n").split(b"\n")]
+    if first.startswith(b"::") and lines[-1].startswith(b"::notice title=usm-rules maturity ceiling::"):
+        return None  # github
+    if len(lines) > 1 and lines[-1].startswith((b"Maturity ceiling ", b"No ceiling: ")) and \
+            _SUMMARY.match(lines[-2]):
+        return None  # text
+    shown = existing.head.split(b"\n")[:-1 if not existing.whole else None] + lines[1:]
+    if shown and all(_FINDING.fullmatch(_ANSI.sub(b"", line)) for line in shown if line):
+        return None  # text --quiet: findings only
+    return "it exists and usm-rules did not write it"

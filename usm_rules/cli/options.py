@@ -93,6 +93,13 @@ def run_options(baseline_help: str | None = None) -> Callable[[Callable[..., Non
     return decorate
 
 
+def force_option(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--force``: replace ``what`` even when usm-rules did not write it (never a checked file,
+    never through a symbolic link)."""
+    return click.option("--force", is_flag=True, help=f"Replace {what} even when it exists and usm-rules did not "
+                        "write it (never a checked file, never through a symbolic link).")
+
+
 def something_to_check(result: Result, paths: tuple[str, ...]) -> None:
     """Nothing to check is a usage error (exit 2), as linters say "no files matched": never a
     verdict about nothing. Nothing means: no file that exists and holds usm documents."""

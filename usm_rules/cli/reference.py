@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from ..model.rules import Rule
-from .errors import TOOL, UsageProblem, usage_errors
+from .errors import TOOL, UsageProblem, to_stdout, usage_errors
+from .options import force_option
 
 DOMAIN = "docs/usm.md"  # the ten requirements, in the repository and the wheel
 
@@ -25,10 +25,9 @@ def list_rules(rule_dirs: tuple[str, ...], format_: str) -> None:
     if format_ == "json":
         rows = [{"id": r.id, "name": r.name, "requirement": r.requirement, "severity": r.severity.value,
                  "confidence": r.confidence, "ceiling": r.ceiling, "summary": r.summary} for r in catalog]
-        click.echo(json.dumps(rows, indent=2))
+        to_stdout(json.dumps(rows, indent=2) + "\n")
         return
-    for r in catalog:
-        click.echo(_row(r))
+    to_stdout("".join(_row(r) + "\n" for r in catalog))
 
 
 def _row(r: Rule) -> str:
@@ -53,25 +52,29 @@ def explain(rule: str, rule_dirs: tuple[str, ...]) -> None:
     if found is None and catalog.is_requirement(rule) and (ids := catalog.expand(rule)) is not None:
         number = int(rule.strip().upper().removeprefix("REQ").removeprefix("R"))
         where = f"{DOMAIN}#requirement-{number}" if number else "docs/design.md#bad-input"
-        click.echo(f"Requirement {number}: {REQUIREMENTS[number]} ({where})")
-        for listed in sorted(ids):
-            click.echo(_row(catalog[listed]))
-        click.echo(f"`{TOOL} explain RULE` shows one of them; `--select R{number}` checks them alone.")
+        lines = [f"Requirement {number}: {REQUIREMENTS[number]} ({where})", *(_row(catalog[n]) for n in sorted(ids)),
+                 f"`{TOOL} explain RULE` shows one of them; `--select R{number}` checks them alone."]
+        to_stdout("".join(line + "\n" for line in lines))
         return
     if found is None:
         raise UsageProblem(f"unknown rule '{rule}'{suggestion(rule, catalog.handles())}; `{TOOL} rules` lists them")
-    click.echo(text(page(found)))
+    to_stdout(text(page(found)) + "\n")
 
 
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False))
-def docs(folder: str) -> None:
-    """Write the rule reference (Markdown) into FOLDER (docs): FOLDER/rules/ and FOLDER/facts.md."""
+@force_option("a page")
+def docs(folder: str, force: bool) -> None:
+    """Write the rule reference (Markdown) into FOLDER (docs): FOLDER/rules/ and FOLDER/facts.md.
+
+    Only generated pages are replaced, and removed when no longer generated: another file there
+    is refused (--force replaces it), a symbolic link always."""
     from ..check.catalog import load_catalog
     from ..output.rule_docs import write
 
-    written = write(load_catalog(), Path(folder))
-    click.echo(f"wrote {len(written)} pages to {folder}")
+    with usage_errors():
+        written, removed = write(load_catalog(), folder, force)
+    to_stdout(f"wrote {len(written)} pages to {folder}" + (f", removed {len(removed)}" if removed else "") + "\n")
 
 
 
@@ -88,7 +91,7 @@ def schema(kind: str | None, bundle: bool) -> None:
 
         if kind is not None:
             raise UsageProblem("--bundle holds every kind: give no KIND with it")
-        click.echo(bundle_text(), nl=False)
+        to_stdout(bundle_text())
         return
     names = {k.lower(): v for k, v in KIND_SCHEMAS.items()} | {"rule": "rule.schema.json"}
     if kind is None:
@@ -97,5 +100,5 @@ def schema(kind: str | None, bundle: bool) -> None:
         name = names[kind.lower().replace("-", "")]
     else:
         raise UsageProblem(f"unknown kind '{kind}' (choose from {', '.join([*KIND_SCHEMAS, 'rule'])})")
-    click.echo(schema_text(name), nl=False)
+    to_stdout(schema_text(name))
 
