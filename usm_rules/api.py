@@ -30,10 +30,12 @@ from .engine.runner import run_task
 from .engine.workers import can_fork, cores, pool_map, shared_hub
 from .model.findings import Finding
 from .model.inputs import Input
+from .model.limits import Limits
 from .model.results import FileOutcome, Result
 from .model.rules import Catalog
 from .read.config import Config
 from .read.discovery import STDIN, Source, discover, display_path
+from .read.files import too_big
 from .read.model_root import model_roots
 from .verdict.acceptance import accept, check_waivers
 from .verdict.baseline import Baseline
@@ -187,15 +189,29 @@ def _sources(request: Request) -> tuple[list[Source], set[str] | None, list[str]
     given = list(request.paths)
     given += [model for model in config.models if model not in given]  # the configuration's model files
     overlay = request.overlay or {}
+    over = {real: len(raw) for real, raw in overlay.items() if len(raw) > config.limits.file_size}
     given_files = [p for p in request.paths if p != STDIN and (os.path.isfile(p) or str(Path(p).resolve()) in overlay)]
-    roots = model_roots(given_files, config.path, overlay) if request.model_aware and given_files else []
+    peeked = {real: raw for real, raw in overlay.items() if real not in over}
+    roots = model_roots(given_files, config.path, peeked) if request.model_aware and given_files else []
     focus: set[str] | None = None
     if roots:  # the given paths are what is reported; their models are read as context
         focus = {s.display for s in discover(given, patterns, config.include, follow_links=request.follow_links,
                                              limits=config.limits)}
         given = [*roots, *given]
     sources = discover(given, patterns, config.include, follow_links=request.follow_links, limits=config.limits)
+    if over:
+        sources = [_bounded(source, over, config.limits) for source in sources]
     return sources, focus, roots
+
+
+def _bounded(source: Source, over: Mapping[str, int], limits: Limits) -> Source:
+    """A file whose overlaid bytes (an editor's text, standard input at --stdin-filename) are over
+    the file-size limit: not read, as the same bytes on disk would not be."""
+    try:
+        real = str(source.path.resolve()) if source.path is not None else ""
+    except (OSError, RuntimeError):
+        return source
+    return Source(source.display, source.path, too_big(over[real], limits)) if real in over else source
 
 
 def _focused(focus: set[str], works: list[FileWork],

@@ -92,7 +92,8 @@ def _claimed(root: Path, file: Path, overlay: Mapping[str, bytes]) -> bool:
 def _processes_of(file: Path, overlay: Mapping[str, bytes]) -> set[str]:
     """The names of the processes a file declares, read as its format reads it."""
     try:
-        raw = overlay.get(str(file.resolve())) or read_start(file, _PEEK)
+        given = overlay.get(str(file.resolve()))
+        raw = given[:_PEEK] if given is not None else read_start(file, _PEEK)  # an editor's text: its start too
     except (OSError, RuntimeError):
         return set()
     try:
