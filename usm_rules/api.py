@@ -36,6 +36,7 @@ from .model.rules import Catalog
 from .read.config import Config
 from .read.discovery import STDIN, Source, discover, display_path
 from .read.files import too_big
+from .read.filters import CHECKED_TREE
 from .read.model_root import model_roots
 from .verdict.acceptance import accept, check_waivers
 from .verdict.baseline import Baseline
@@ -69,7 +70,7 @@ class Request:
     overlay: Mapping[str, bytes] | None = None  # some files' bytes by real path (an editor's unsaved text)
     stdin_filename: str | None = None  # where standard input stands in the model (--stdin-filename)
     catalog: Catalog | None = None  # the rules in force, prepared by the caller
-    today: dt.date | None = None  # the day waivers expire against (default: today)
+    today: dt.date | None = None  # the day waivers expire against (default: today in UTC)
 
 
 def run(request: Request) -> Result:
@@ -142,7 +143,7 @@ def _check(request: Request) -> Result:
     cache = request.cache
     memo = EngineMemo(cache, gathered.key, selected) if cache is not None and gathered.key else None
     findings += match_rules(selected, facts, make, jobs, hub, memo, part_store(cache) if cache is not None else None)
-    findings, fixed = accept(findings, inputs, catalog, config, request.baseline, request.today or dt.date.today(),
+    findings, fixed = accept(findings, inputs, catalog, config, request.baseline, request.today,
                              selection, make)
     findings = deduplicate(f for f in findings if selection.keeps(f.rule))
     context = 0
@@ -185,7 +186,7 @@ def _sources(request: Request) -> tuple[list[Source], set[str] | None, list[str]
     """What the run reads, and, when given files are checked in their model, the files whose
     findings it reports (None: all of them) and the models' roots."""
     config = request.config
-    patterns = (*config.exclude, *((os.getcwd(), pattern) for pattern in request.exclude))
+    patterns = (*config.exclude, *((CHECKED_TREE, pattern) for pattern in request.exclude))
     given = list(request.paths)
     given += [model for model in config.models if model not in given]  # the configuration's model files
     overlay = request.overlay or {}

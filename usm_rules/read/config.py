@@ -16,6 +16,8 @@ from ..model.errors import DataFileError
 from ..model.limits import LimitError, Limits
 from ..model.results import DEFAULT_MAPPING
 from .own_files import load_data_file
+from .patterns import PatternError, compile_rule
+from .patterns import shown as shown_pattern
 
 NAMES = (".usm-rules.yaml", ".usm-rules.yml")
 
@@ -26,6 +28,9 @@ class ConfigError(DataFileError):
 
 @dataclass(frozen=True)
 class Waiver:
+    """A finding accepted by the configuration, through ``expires``: the last day it suppresses,
+    a date in UTC (whatever the machine's time zone)."""
+
     rule: str
     subject: str
     reason: str
@@ -94,8 +99,8 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         path=shown,
         select=tuple(data.get("select", ())),
         ignore=tuple(data.get("ignore", ())),
-        exclude=tuple((str(base), pattern) for pattern in data.get("exclude", ())),
-        include=tuple((str(base), pattern) for pattern in data.get("include", ())),
+        exclude=_patterns(shown, base, data, "exclude"),
+        include=_patterns(shown, base, data, "include"),
         rules=tuple(str(base / folder) for folder in data.get("rules", ())),
         fail_on=data.get("fail-on"),
         min_maturity=data.get("min-maturity"),
@@ -111,6 +116,18 @@ def _build(shown: str, base: Path, document: Document) -> Config:
         models=tuple(str(base / path) for path in data.get("models", ())),
         docs_url=data.get("docs-url", ""),
     )
+
+
+def _patterns(shown: str, base: Path, data: dict[str, Any], key: str) -> tuple[tuple[str, str], ...]:
+    """The patterns under ``key``, each with this file's folder (they are relative to it); a bad
+    one is a :class:`ConfigError` naming it and its key."""
+    patterns = tuple(data.get(key, ()))
+    for index, pattern in enumerate(patterns):
+        try:
+            compile_rule(pattern)
+        except PatternError as error:
+            raise ConfigError(shown, f"{key}[{index}]", f"{shown_pattern(pattern)} is not a pattern: {error}") from None
+    return tuple((str(base), pattern) for pattern in patterns)
 
 
 def _limits(shown: str, values: dict[str, Any]) -> Limits:

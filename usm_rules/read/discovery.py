@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..model.limits import Limits
 from .files import NotRead, NotRegular, TooBig, kind_of, read_bounded, too_big
+from .filters import Filters
 from .formats import SUFFIXES
-
-if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
 
 STDIN = "-"
 MISSING = "no such file or directory"
@@ -36,23 +32,30 @@ def discover(paths: list[str], exclude: tuple[tuple[str, str], ...] = (),
     """Every YAML file under ``paths``, each once, sorted within each given folder.
 
     ``exclude`` and ``include`` hold (base folder, pattern) pairs, read as .gitignore reads
-    them; with ``include``, only the files it matches are read.
+    them (:mod:`usm_rules.read.patterns`), each relative to its base: the configuration's
+    folder, or, for the base :data:`CHECKED_TREE` (``--exclude``), the checked folder the path
+    is found in (a file given by name: the given folder that holds it, else its own folder),
+    wherever the run starts from. With ``include``, only the files it matches are read. An
+    excluded folder is not entered. A bad pattern is a :class:`ConfigError` (exit 2).
 
     Only regular files are read. A symbolic link is followed only while it stays inside the
     checked roots (a given folder, or the folder of a given file), unless ``follow_links``; a
     link that leaves them, a FIFO, a socket or a device is returned with the reason it is not
-    read, as is a file bigger than the file-size limit. Hidden folders and files are skipped
-    (unless named), symlink loops are cut, a path that does not exist is returned with a
-    problem rather than dropped, and after ``limits.files`` files the next one says so and the
-    rest is not listed.
+    read, as is a file bigger than the file-size limit, and a path that cannot be opened (no
+    permission, longer than the system allows): each is that path's finding. Hidden folders
+    and files are skipped (unless named), symlink loops are cut, a path that does not exist is
+    returned with a problem rather than dropped, and after ``limits.files`` files the next one
+    says so and the rest is not listed.
     """
+    filters = Filters.of(exclude, include)
     found: list[Source] = []
     seen: set[str] = set()
     roots = _roots(paths)
+    folders = [os.path.abspath(given) for given in paths if given != STDIN and os.path.isdir(given)]
     for given in paths:
-        for source in _expand(given, roots, follow_links, limits):
+        for source in _expand(given, roots, folders, filters, follow_links, limits):
             key = source.display if source.path is None else str(_real(source.path))
-            if key in seen or _excluded(source, exclude) or not _included(source, include):
+            if key in seen:
                 continue
             if len(found) >= limits.files:
                 found.append(Source(source.display, source.path, NotRead(
@@ -71,7 +74,7 @@ def _roots(paths: list[str]) -> tuple[str, ...]:
         if given == STDIN:
             continue
         path = Path(given)
-        roots.append(str(_real(path if path.is_dir() else path.parent)))
+        roots.append(str(_real(path if os.path.isdir(path) else path.parent)))
     return tuple(roots)
 
 
@@ -80,13 +83,23 @@ def _inside(real: Path, roots: tuple[str, ...]) -> bool:
     return any(text == root or text.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def _expand(given: str, roots: tuple[str, ...], follow_links: bool, limits: Limits) -> list[Source]:
+def _expand(given: str, roots: tuple[str, ...], folders: list[str], filters: Filters, follow_links: bool,
+            limits: Limits) -> list[Source]:
     if given == STDIN:
         return [Source("<stdin>", None)]
-    path = Path(given)
-    if path.is_dir():
-        return _walk(path, roots, follow_links, limits)
-    return [_file(path, roots, follow_links, limits)]
+    whole = os.path.abspath(given)
+    if os.path.isdir(given):
+        return _walk(given, roots, filters.placed(_tree(whole, folders) or whole), follow_links, limits)
+    placed = filters.placed(_tree(whole, folders) or os.path.dirname(whole))
+    if placed.excludes(given, False) or not placed.includes(given, False):
+        return []
+    return [_file(Path(given), roots, follow_links, limits)]
+
+
+def _tree(whole: str, folders: list[str]) -> str | None:
+    """The checked tree a path is in: the outermost given folder at or above it (None: none is)."""
+    holding = [f for f in folders if whole == f or whole.startswith(f.rstrip(os.sep) + os.sep)]
+    return min(holding, key=len, default=None)
 
 
 def _file(path: Path, roots: tuple[str, ...], follow_links: bool, limits: Limits) -> Source:
@@ -95,12 +108,12 @@ def _file(path: Path, roots: tuple[str, ...], follow_links: bool, limits: Limits
     try:
         status = os.stat(path)
     except FileNotFoundError:
-        if path.is_symlink():
+        if os.path.islink(path):
             return Source(display, path, NotRead("cannot read file: broken symbolic link"))
         return Source(display, path, NotRead(f"cannot read file: {MISSING}", missing=True))
     except OSError as error:
-        return Source(display, path, NotRead(f"cannot read file: {error.strerror or error}"))
-    if not follow_links and path.is_symlink() and not _inside(_real(path), roots):
+        return Source(display, path, NotRead(f"cannot read file: {_why(error)}"))
+    if not follow_links and os.path.islink(path) and not _inside(_real(path), roots):
         return Source(display, path, NotRead(
             "not read: a symbolic link that leads outside the checked folders (--follow-links reads it)"))
     if not stat.S_ISREG(status.st_mode):
@@ -110,40 +123,61 @@ def _file(path: Path, roots: tuple[str, ...], follow_links: bool, limits: Limits
     return Source(display, path)
 
 
-def _walk(root: Path, roots: tuple[str, ...], follow_links: bool, limits: Limits) -> list[Source]:
+def _walk(root: str, roots: tuple[str, ...], filters: Filters, follow_links: bool, limits: Limits) -> list[Source]:
+    """The sources below a folder, depth first in name order, without recursion (a tree of any
+    depth): excluded folders are not entered; a folder that cannot be listed (no permission, a
+    path longer than the system allows) is that folder's finding."""
+    if filters.excludes(root, True):
+        return []
     files: list[Source] = []
     visited: set[tuple[int, int]] = set()
-
-    def unreadable(error: OSError) -> None:
-        where = Path(error.filename or root)
-        files.append(Source(display_path(where), where, NotRead(f"cannot read folder: {error.strerror or error}")))
-
-    for folder, dirs, names in os.walk(root, followlinks=True, onerror=unreadable):
-        status = os.stat(folder)
-        identity = (status.st_dev, status.st_ino)
-        if identity in visited:  # a symlink loop or a second way into the same folder
-            dirs[:] = []
+    stack = [(root, filters.includes(root, True))]
+    while stack and len(files) <= limits.files:  # beyond, enough to say where the limit is crossed
+        folder, included = stack.pop()
+        try:
+            status = os.stat(folder)
+            if (status.st_dev, status.st_ino) in visited:  # a symlink loop or a second way into the same folder
+                continue
+            visited.add((status.st_dev, status.st_ino))
+            with os.scandir(folder) as listing:
+                entries = sorted((entry.name, _is_folder(entry)) for entry in listing if not entry.name.startswith("."))
+        except OSError as error:
+            if included:
+                files.append(_unreadable(folder, error))
             continue
-        visited.add(identity)
-        kept = []
-        for name in sorted(d for d in dirs if not d.startswith(".")):
-            linked = Path(folder, name)
-            if not follow_links and linked.is_symlink() and not _inside(_real(linked), roots):
-                files.append(Source(display_path(linked), linked, NotRead(
+        below = []
+        for name, is_folder in entries:
+            path = os.path.join(folder, name)
+            if filters.excluded_here(path, is_folder):
+                continue
+            inside = included or filters.included_here(path, is_folder)
+            if is_folder:
+                below.append((path, inside))
+            elif inside and name.lower().endswith(SUFFIXES):
+                files.append(_file(Path(path), roots, follow_links, limits))
+        for path, inside in reversed(below):
+            if follow_links or not os.path.islink(path) or _inside(_real(Path(path)), roots):
+                stack.append((path, inside))
+            elif inside:
+                files.append(Source(display_path(path), Path(path), NotRead(
                     "not read: a symbolic link to a folder outside the checked folders (--follow-links reads it)")))
-            else:
-                kept.append(name)
-        dirs[:] = kept
-        files.extend(_file(p, roots, follow_links, limits) for p in _input_files(folder, names))
-        if len(files) > limits.files:  # enough to say where the limit is crossed
-            break
     return sorted(files, key=lambda s: s.display)
 
 
-def _input_files(folder: str, names: list[str]) -> list[Path]:
-    """The files of a folder in an input format (:data:`usm_rules.read.formats.SUFFIXES`); hidden
-    ones (.usm-rules.yaml, .gitlab-ci.yml) are tool settings."""
-    return [Path(folder, n) for n in sorted(names) if n.lower().endswith(SUFFIXES) and not n.startswith(".")]
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a folder, following links (as os.walk does: an error means no)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _unreadable(folder: str, error: OSError) -> Source:
+    return Source(display_path(folder), Path(folder), NotRead(f"cannot read folder: {_why(error)}"))
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def display_path(path: Path | str) -> str:
@@ -167,37 +201,6 @@ def _real(path: Path) -> Path:
         return path.absolute()
 
 
-def _excluded(source: Source, patterns: tuple[tuple[str, str], ...]) -> bool:
-    """Whether a file matches an exclusion, as .gitignore reads them (pathspec's GitIgnoreSpec).
-
-    Each pattern is relative to its base folder: one without a slash matches a file or folder
-    name anywhere below it (``drafts``, ``*.draft.yaml``), one with a slash the path from the
-    base (``processes/old``, ``**/violations``).
-    """
-    return source.path is not None and any(_matches(source.path, base, spec) for base, spec in _specs(patterns))
-
-
-def _included(source: Source, patterns: tuple[tuple[str, str], ...]) -> bool:
-    """Whether a file is in scope of ``include`` (every file when there is none)."""
-    return not patterns or source.path is None or any(
-        _matches(source.path, base, spec) for base, spec in _specs(patterns))
-
-
-@functools.lru_cache(maxsize=16)
-def _specs(patterns: tuple[tuple[str, str], ...]) -> list[tuple[str, GitIgnoreSpec]]:
-    from pathspec import GitIgnoreSpec  # only when there are patterns to match
-
-    by_base: dict[str, list[str]] = {}
-    for base, pattern in patterns:
-        by_base.setdefault(base, []).append(pattern)
-    return [(base, GitIgnoreSpec.from_lines(lines)) for base, lines in by_base.items()]
-
-
-def _matches(path: Path, base: str, spec: GitIgnoreSpec) -> bool:
-    relative = os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
-    return not relative.startswith("../") and spec.match_file(relative)
-
-
 def read_source(source: Source, stdin: bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> bytes | NotRead:
     """The bytes of a source, or why it is not read (see :func:`read_bounded`)."""
     if source.problem:
@@ -214,6 +217,6 @@ def read_source(source: Source, stdin: bytes | None = None, limits: Limits = DEF
     except IsADirectoryError:
         return NotRead("cannot read file: is a directory")
     except OSError as error:
-        return NotRead(f"cannot read file: {error.strerror or error}")
+        return NotRead(f"cannot read file: {_why(error)}")
 
 

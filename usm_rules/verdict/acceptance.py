@@ -25,16 +25,23 @@ def check_waivers(catalog: Catalog, config: Config) -> None:
                               f"'{waiver.rule}' names no rule; see `usm-rules rules`")
 
 
+def utc_today() -> dt.date:
+    """The day waivers expire against: today in UTC, so that a verdict never depends on the
+    machine's time zone (a waiver expiring 2027-03-31 suppresses through 2027-03-31 UTC)."""
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
 def accept(findings: list[Finding], inputs: tuple[Input, ...], catalog: Catalog, config: Config,
-           baseline: Baseline | None, today: dt.date, selection: Selection,
+           baseline: Baseline | None, today: dt.date | None, selection: Selection,
            make: Findings) -> tuple[list[Finding], tuple[str, ...]]:
     """The findings with what is accepted marked (and findings about the acceptances themselves
-    added), and the baseline's fingerprints that no longer occur."""
+    added), and the baseline's fingerprints that no longer occur. Waivers expire against
+    ``today`` (None: :func:`utc_today`)."""
     directives = [d for item in inputs for d in item.directives]
     findings = apply_directives(findings, directives, catalog.expand, make, selection.keeps, catalog.is_requirement)
     if config.waivers:
         shown = display_path(config.path or "")
-        findings = apply_waivers(findings, config.waivers, shown, today, catalog.expand, make)
+        findings = apply_waivers(findings, config.waivers, shown, today or utc_today(), catalog.expand, make)
     if baseline is None:
         return findings, ()
     if baseline.reason and is_placeholder(baseline.reason):

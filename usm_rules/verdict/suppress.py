@@ -96,7 +96,9 @@ def apply_directives(findings: list[Finding], directives: Iterable[Directive],
 
 def apply_waivers(findings: list[Finding], waivers: Iterable[Waiver], config_file: str, today: dt.date,
                   expand: Callable[[str], set[str] | None], meta: Findings) -> list[Finding]:
-    """Findings with the configured waivers applied; expired and unmatched waivers reported."""
+    """Findings with the configured waivers applied; expired and unmatched waivers reported. A
+    waiver suppresses through its expiry date: it has expired once ``today`` (a UTC date, see
+    :func:`usm_rules.verdict.acceptance.utc_today`) is later."""
     active = []
     reported = []
     for waiver in waivers:
